@@ -1,0 +1,81 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * content: one row a blob visible in a namespace. The bytes live in R2 under `objectKey`, a fresh
+ * unguessable key per stored upload; the row is written only after the bytes are verified.
+ */
+export const content = sqliteTable(
+  "content",
+  {
+    namespace: text("namespace").notNull(),
+    /** Canonical digest, `sha256:<hex>` or `sha512:<hex>`. */
+    digest: text("digest").notNull(),
+    /** Bytes. */
+    size: integer("size").notNull(),
+    /** R2 key of the verified bytes. */
+    objectKey: text("object_key").notNull(),
+    /** JSON object of string to string. */
+    labels: text("labels").notNull().default("{}"),
+    /** 1 when the blob carries `containerd.io/gc.root`, else 0. */
+    root: integer("root").notNull().default(0),
+    /** Milliseconds since the Unix epoch. */
+    createdAt: integer("created_at").notNull(),
+    /** Milliseconds since the Unix epoch. */
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.digest] }), index("content_object_key").on(t.objectKey)],
+);
+
+/**
+ * content_refs: the references of a blob, derived from its `containerd.io/gc.ref.content*` labels
+ * and rewritten whenever its labels change. One row an edge, parent `digest` to child `target`.
+ * Kept as rows so the collector can follow references with a join instead of parsing labels.
+ */
+export const contentRefs = sqliteTable(
+  "content_refs",
+  {
+    namespace: text("namespace").notNull(),
+    /** The referencing blob. */
+    digest: text("digest").notNull(),
+    /** The label key that carries the reference. */
+    label: text("label").notNull(),
+    /** The referenced digest; need not exist. */
+    target: text("target").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.digest, t.label] })],
+);
+
+/**
+ * ingests: resumable uploads in progress, each an R2 multipart upload with fixed-size parts.
+ * An ingest started without a lease expires 24 hours after its last write (`expiresAt`); one
+ * started under a lease has `expiresAt` null and lives as long as a lease holds it.
+ */
+export const ingests = sqliteTable(
+  "ingests",
+  {
+    namespace: text("namespace").notNull(),
+    ref: text("ref").notNull(),
+    /** R2 key the multipart upload writes to. */
+    objectKey: text("object_key").notNull(),
+    /** R2 multipart upload id. */
+    uploadId: text("upload_id").notNull(),
+    /** Bytes every part but the last carries. */
+    partSize: integer("part_size").notNull(),
+    /** Bytes received so far. */
+    offset: integer("offset").notNull().default(0),
+    /** JSON array of `{partNumber, etag}` for the parts uploaded so far. */
+    parts: text("parts").notNull().default("[]"),
+    expectedDigest: text("expected_digest"),
+    expectedSize: integer("expected_size"),
+    /** Milliseconds since the Unix epoch. */
+    startedAt: integer("started_at").notNull(),
+    /** Milliseconds since the Unix epoch. */
+    updatedAt: integer("updated_at").notNull(),
+    /** Milliseconds since the Unix epoch; null while leased. */
+    expiresAt: integer("expires_at"),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.ref] }), index("ingests_expires_at").on(t.expiresAt)],
+);
+
+export type ContentRow = typeof content.$inferSelect;
+export type IngestRow = typeof ingests.$inferSelect;

@@ -1,0 +1,3 @@
+// Every table of Leasehold, gathered for drizzle-kit and for typed queries. Each room owns its tables.
+export * from "../content/schema";
+export * from "../leases/schema";

@@ -1,0 +1,188 @@
+/**
+ * The lease manager: create, get, list, update and delete leases in a namespace. The same verbs
+ * as containerd's lease manager, plus update (containerd leases are immutable; ours may be
+ * relabelled or re-timed until they expire, never revived after).
+ */
+import { and, asc, eq, gt, gte, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "../errors";
+import { type FilterSet, matchFilters, parseFilters } from "../filters";
+import { decodeCursor, encodeCursor } from "../model/cursor";
+import { randomLeaseId } from "../model/identifiers";
+import {
+  countProblem,
+  dropEmpty,
+  LABEL_EXPIRE,
+  LABEL_FLAT,
+  type Labels,
+  MAX_LABELS,
+  parseStoredLabels,
+} from "../model/labels";
+import { now } from "../time";
+import { expiryLabel } from "./expiry";
+import { isExpired, type Lease, mirrorsOf, toLease } from "./lease";
+import { type LeaseRow, leaseResources, leases } from "./schema";
+
+export interface CreateLeaseInput {
+  id?: string | undefined;
+  labels?: Labels | undefined;
+  ttl?: number | undefined;
+  expiresAt?: string | undefined;
+}
+
+/** createLease creates a lease; a taken id is `already_exists`. */
+export async function createLease(db: Db, namespace: string, input: CreateLeaseInput): Promise<Lease> {
+  const at = now();
+  const labels = dropEmpty(input.labels ?? {});
+  const expire = expiryLabel({ ttl: input.ttl, expiresAt: input.expiresAt, labelGiven: LABEL_EXPIRE in labels }, at);
+  if (typeof expire === "string") labels[LABEL_EXPIRE] = expire;
+  const problem = countProblem(labels);
+  if (problem) throw invalidArgument(problem);
+
+  const row: LeaseRow = {
+    namespace,
+    id: input.id ?? randomLeaseId(),
+    createdAt: at,
+    labels: JSON.stringify(labels),
+    ...mirrorsOf(labels),
+  };
+  const result = await db.insert(leases).values(row).onConflictDoNothing().run();
+  if (result.meta.changes === 0) throw alreadyExists("lease", row.id);
+  return toLease(row);
+}
+
+/** findLease returns a lease row, or undefined. */
+export async function findLease(db: Db, namespace: string, id: string): Promise<LeaseRow | undefined> {
+  return db.query.leases.findFirst({ where: and(eq(leases.namespace, namespace), eq(leases.id, id)) });
+}
+
+/** getLease returns a lease, expired or not; a missing one is `not_found`. */
+export async function getLease(db: Db, namespace: string, id: string): Promise<Lease> {
+  const row = await findLease(db, namespace, id);
+  if (!row) throw notFound("lease", id);
+  return toLease(row);
+}
+
+/** requireLiveLease returns the lease row, or throws `not_found` or (expired) `failed_precondition`. */
+export async function requireLiveLease(db: Db, namespace: string, id: string, at = now()): Promise<LeaseRow> {
+  const row = await findLease(db, namespace, id);
+  if (!row) throw notFound("lease", id);
+  if (isExpired(row, at)) throw failedPrecondition(`lease "${id}" has expired`);
+  return row;
+}
+
+export interface ListInput {
+  filters: readonly string[];
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * SCAN_BUDGET bounds the rows one filtered page may read. A selective filter over many leases
+ * can return a short (even empty) page with a nextCursor; the caller keeps paging.
+ */
+const SCAN_BUDGET = 5000;
+
+/** leaseField is the filter adaptor for leases: `id` and `labels.<key>`. */
+function leaseField(row: LeaseRow, labels: Labels, path: readonly string[]): string | undefined {
+  if (path.length === 1 && path[0] === "id") return row.id;
+  if (path.length > 1 && path[0] === "labels") return labels[path.slice(1).join(".")];
+  return undefined;
+}
+
+const matches = (set: FilterSet, row: LeaseRow) => {
+  const labels = parseStoredLabels(row.labels);
+  return matchFilters(set, (path) => leaseField(row, labels, path));
+};
+
+/** listLeases pages through a namespace's leases by id (byte order), keeping those the filters match. */
+export async function listLeases(db: Db, namespace: string, input: ListInput) {
+  const set = parseFilters(input.filters);
+  let after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, 1)[0];
+  const page: Lease[] = [];
+  let scanned = 0;
+
+  while (scanned < SCAN_BUDGET) {
+    const chunk = Math.min(set.length === 0 ? input.limit + 1 : Math.max(input.limit + 1, 200), SCAN_BUDGET - scanned);
+    const rows = await db
+      .select()
+      .from(leases)
+      .where(and(eq(leases.namespace, namespace), after === undefined ? undefined : gt(leases.id, after)))
+      .orderBy(asc(leases.id))
+      .limit(chunk);
+    scanned += rows.length;
+
+    for (const row of rows) {
+      if (!matches(set, row)) {
+        after = row.id;
+        continue;
+      }
+      if (page.length === input.limit) return { leases: page, nextCursor: encodeCursor([page.at(-1)?.id ?? ""]) };
+      page.push(toLease(row));
+      after = row.id;
+    }
+    if (rows.length < chunk) return { leases: page, nextCursor: null };
+  }
+  // Budget spent: resume after the last row read.
+  return { leases: page, nextCursor: after === undefined ? null : encodeCursor([after]) };
+}
+
+export interface UpdateLeaseInput {
+  labels?: Record<string, string | null> | undefined;
+  ttl?: number | undefined;
+  expiresAt?: string | null | undefined;
+}
+
+/**
+ * updateLease merges labels (null removes a key) and changes expiry. An expired lease is
+ * `failed_precondition`: once expired, a lease is never revived. The merge happens inside one
+ * UPDATE (SQLite's json_patch has exactly these semantics), so concurrent patches never lose each
+ * other's changes, and the label count is checked on the merged result in the same statement.
+ */
+export async function updateLease(db: Db, namespace: string, id: string, input: UpdateLeaseInput): Promise<Lease> {
+  const at = now();
+  const patch: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(input.labels ?? {})) patch[k] = v === "" ? null : v;
+  const expire = expiryLabel({ ttl: input.ttl, expiresAt: input.expiresAt, labelGiven: LABEL_EXPIRE in patch }, at);
+  if (expire !== undefined) patch[LABEL_EXPIRE] = expire;
+
+  // The mirrors change only when the patch names their label; otherwise the column stays as it is.
+  const mirrors = mirrorsOf(dropNulls(patch));
+  const merged = sql`json_patch(${leases.labels}, ${JSON.stringify(patch)})`;
+  const [row] = await db
+    .update(leases)
+    .set({
+      labels: merged,
+      ...(LABEL_EXPIRE in patch ? { expiresAt: mirrors.expiresAt } : {}),
+      ...(LABEL_FLAT in patch ? { flat: mirrors.flat } : {}),
+    })
+    .where(
+      and(
+        eq(leases.namespace, namespace),
+        eq(leases.id, id),
+        or(isNull(leases.expiresAt), gte(leases.expiresAt, at)),
+        sql`(SELECT count(*) FROM json_each(${merged})) <= ${MAX_LABELS}`,
+      ),
+    )
+    .returning();
+  if (row) return toLease(row);
+
+  // Nothing changed: say why.
+  await requireLiveLease(db, namespace, id, at);
+  throw invalidArgument(`at most ${MAX_LABELS} labels are allowed`);
+}
+
+const dropNulls = (patch: Record<string, string | null>): Labels =>
+  Object.fromEntries(Object.entries(patch).filter((e): e is [string, string] => e[1] !== null));
+
+/**
+ * deleteLease removes a lease and its resource entries in one batch. The resources are not
+ * deleted: they only lose this root, and the collector decides their fate.
+ */
+export async function deleteLease(db: Db, namespace: string, id: string): Promise<void> {
+  const [, removed] = await db.batch([
+    db.delete(leaseResources).where(and(eq(leaseResources.namespace, namespace), eq(leaseResources.leaseId, id))),
+    db.delete(leases).where(and(eq(leases.namespace, namespace), eq(leases.id, id))),
+  ]);
+  if (removed.meta.changes === 0) throw notFound("lease", id);
+}

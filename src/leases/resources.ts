@@ -1,0 +1,119 @@
+/**
+ * Lease resources: add, remove and list what a lease holds. Adding is a set operation
+ * (idempotent) and does not require the resource to exist: leasing a digest before it is uploaded
+ * protects it from its first instant.
+ */
+import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { failedPrecondition, notFound } from "../errors";
+import { decodeCursor, encodeCursor } from "../model/cursor";
+import { now } from "../time";
+import { isExpired } from "./lease";
+import { findLease, requireLiveLease } from "./manager";
+import { type ManagedResource, parseResource, parseResourceType, type Resource } from "./resource";
+import { leaseResources } from "./schema";
+
+/**
+ * holdStatement inserts resources into a lease only if the lease exists and is unexpired at `at`,
+ * all in one statement. The resources travel as one JSON parameter, so any number of them stays
+ * within D1's limit of 100 bound parameters. Put it in the same batch as the write it protects:
+ * the collector sweeps in one batch too, so either the lease is still there and the rows land,
+ * or it is gone and nothing lands.
+ */
+export function holdStatement(db: Db, namespace: string, leaseId: string, resources: ManagedResource[], at: number) {
+  const pairs = JSON.stringify(resources.map((r) => [r.type, r.id]));
+  return db
+    .insert(leaseResources)
+    .select(
+      sql`SELECT ${namespace}, ${leaseId}, json_extract(value, '$[0]'), json_extract(value, '$[1]')
+          FROM json_each(${pairs})
+          WHERE EXISTS (
+            SELECT 1 FROM leases WHERE namespace = ${namespace} AND id = ${leaseId}
+              AND (expires_at IS NULL OR expires_at >= ${at}))`,
+    )
+    .onConflictDoNothing();
+}
+
+/** leaseStatement reads the lease inside a batch, to tell after it whether `holdStatement` landed. */
+export const leaseStatement = (db: Db, namespace: string, leaseId: string) =>
+  db.query.leases.findFirst({ where: (l, { and, eq }) => and(eq(l.namespace, namespace), eq(l.id, leaseId)) });
+
+/** assertHeld turns the lease read by `leaseStatement` into `not_found` / `failed_precondition`. */
+export function assertHeld(row: { expiresAt: number | null } | undefined, leaseId: string, at: number): void {
+  if (!row) throw notFound("lease", leaseId);
+  if (isExpired(row, at)) throw failedPrecondition(`lease "${leaseId}" has expired`);
+}
+
+/** unique drops repeated resources so a batch reports each once. */
+function unique(resources: ManagedResource[]): ManagedResource[] {
+  const seen = new Map(resources.map((r) => [`${r.type}\u0000${r.id}`, r]));
+  return [...seen.values()];
+}
+
+/**
+ * addResources adds resources to a lease, all or none. The lease is checked before the types
+ * (containerd order): a missing lease is `not_found` whatever the resources look like.
+ */
+export async function addResources(db: Db, namespace: string, leaseId: string, resources: Resource[]): Promise<void> {
+  const at = now();
+  await requireLiveLease(db, namespace, leaseId, at);
+  const parsed = unique(resources.map(parseResource));
+  const [, lease] = await db.batch([
+    holdStatement(db, namespace, leaseId, parsed, at),
+    leaseStatement(db, namespace, leaseId),
+  ]);
+  assertHeld(lease, leaseId, at);
+}
+
+/** removeResource drops one resource from a lease; removing one it does not hold succeeds. */
+export async function removeResource(db: Db, namespace: string, leaseId: string, resource: Resource): Promise<void> {
+  if (!(await findLease(db, namespace, leaseId))) throw notFound("lease", leaseId);
+  const { type, id } = parseResource(resource);
+  await db
+    .delete(leaseResources)
+    .where(
+      and(
+        eq(leaseResources.namespace, namespace),
+        eq(leaseResources.leaseId, leaseId),
+        eq(leaseResources.type, type),
+        eq(leaseResources.resourceId, id),
+      ),
+    );
+}
+
+export interface ListResourcesInput {
+  type?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** listResources pages through a lease's resources sorted by type then id, dangling ones included. */
+export async function listResources(db: Db, namespace: string, leaseId: string, input: ListResourcesInput) {
+  if (!(await findLease(db, namespace, leaseId))) throw notFound("lease", leaseId);
+  const type = input.type === undefined ? undefined : parseResourceType(input.type);
+  const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, 2);
+
+  const rows = await db
+    .select({ type: leaseResources.type, id: leaseResources.resourceId })
+    .from(leaseResources)
+    .where(
+      and(
+        eq(leaseResources.namespace, namespace),
+        eq(leaseResources.leaseId, leaseId),
+        type === undefined ? undefined : eq(leaseResources.type, type),
+        after === undefined
+          ? undefined
+          : or(
+              gt(leaseResources.type, after[0] ?? ""),
+              and(eq(leaseResources.type, after[0] ?? ""), gt(leaseResources.resourceId, after[1] ?? "")),
+            ),
+      ),
+    )
+    .orderBy(asc(leaseResources.type), asc(leaseResources.resourceId))
+    .limit(input.limit + 1);
+
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > input.limit && last ? encodeCursor([last.type, last.id]) : null;
+  return { resources: page, nextCursor };
+}

@@ -1,0 +1,51 @@
+/** Test helpers: call the Worker as a client would, and check the error envelope. */
+import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+
+/** call sends one request to the Worker under test. */
+export async function call(
+  method: string,
+  path: string,
+  init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  return exports.default.fetch(new Request(`https://leasehold.test${path}`, { method, headers, body }));
+}
+
+/** json sends a request and returns status and parsed body. */
+export async function json<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  init: Parameters<typeof call>[2] = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await call(method, path, init);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+/** expectError asserts the contract's error envelope with a code and HTTP status. */
+export async function expectError(res: Response, status: number, code: string): Promise<string> {
+  const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+  expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
+  expect(body.error.message).toMatch(/\S/);
+  expect(body.error.requestId).toBe(res.headers.get("Request-Id"));
+  expect(body.error.message).not.toMatch(/SQLITE|D1_|at .*\.ts|Error:/);
+  return body.error.message;
+}
+
+let counter = 0;
+/** freshNamespace returns a namespace no other test uses. */
+export const freshNamespace = (prefix = "ns"): string =>
+  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+/** sha256 returns the canonical digest of bytes. */
+export async function sha256(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const hash = await crypto.subtle.digest("SHA-256", bytes);
+  return `sha256:${Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
