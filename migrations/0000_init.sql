@@ -27,6 +27,7 @@ CREATE TABLE `ingests` (
 	`part_size` integer NOT NULL,
 	`offset` integer DEFAULT 0 NOT NULL,
 	`parts` text DEFAULT '[]' NOT NULL,
+	`lease_id` text,
 	`expected_digest` text,
 	`expected_size` integer,
 	`started_at` integer NOT NULL,
@@ -36,6 +37,14 @@ CREATE TABLE `ingests` (
 );
 --> statement-breakpoint
 CREATE INDEX `ingests_expires_at` ON `ingests` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `gc_deletions` (
+	`object_key` text PRIMARY KEY NOT NULL,
+	`upload_id` text,
+	`namespace` text NOT NULL,
+	`size` integer DEFAULT 0 NOT NULL,
+	`enqueued_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `lease_resources` (
 	`namespace` text NOT NULL,
 	`lease_id` text NOT NULL,

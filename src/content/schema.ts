@@ -65,6 +65,8 @@ export const ingests = sqliteTable(
     offset: integer("offset").notNull().default(0),
     /** JSON array of `{partNumber, etag}` for the parts uploaded so far. */
     parts: text("parts").notNull().default("[]"),
+    /** The lease the ingest was started under, if any; commit moves it from `ingests` to `content` there. */
+    leaseId: text("lease_id"),
     expectedDigest: text("expected_digest"),
     expectedSize: integer("expected_size"),
     /** Milliseconds since the Unix epoch. */
