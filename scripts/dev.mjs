@@ -10,8 +10,11 @@ if (!existsSync(".dev.vars")) {
   console.log("created .dev.vars from .dev.vars.example");
 }
 
+// The machine may be offline: skip wrangler's telemetry and its fetch of a live `request.cf`.
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
 const run = (args) => {
-  const result = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit" });
+  const result = spawnSync("wrangler", args, { stdio: "inherit", env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
