@@ -75,6 +75,15 @@ export const ingests = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
     /** Milliseconds since the Unix epoch; null while leased. */
     expiresAt: integer("expires_at"),
+    /**
+     * Random token of the one request writing a part or committing; null when idle. Parts and
+     * commits exclude each other through it, so two writers never upload the same part number.
+     */
+    claim: text("claim"),
+    /** Milliseconds since the Unix epoch after which `claim` is stale (its request died). */
+    claimExpiresAt: integer("claim_expires_at"),
+    /** 1 once the R2 multipart upload is completed (the object exists); a commit retry only re-verifies. */
+    completed: integer("completed").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.namespace, t.ref] }), index("ingests_expires_at").on(t.expiresAt)],
 );
