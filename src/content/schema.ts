@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -23,7 +24,12 @@ export const content = sqliteTable(
     /** Milliseconds since the Unix epoch. */
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.namespace, t.digest] }), index("content_object_key").on(t.objectKey)],
+  (t) => [
+    primaryKey({ columns: [t.namespace, t.digest] }),
+    index("content_object_key").on(t.objectKey),
+    // The collector's mark reads only the roots (src/gc).
+    index("content_roots").on(t.namespace, t.digest).where(sql`root = 1`),
+  ],
 );
 
 /**
@@ -85,7 +91,12 @@ export const ingests = sqliteTable(
     /** 1 once the R2 multipart upload is completed (the object exists); a commit retry only re-verifies. */
     completed: integer("completed").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.namespace, t.ref] }), index("ingests_expires_at").on(t.expiresAt)],
+  (t) => [
+    primaryKey({ columns: [t.namespace, t.ref] }),
+    index("ingests_expires_at").on(t.expiresAt),
+    // The collector's orphan check looks keys up here (src/gc).
+    index("ingests_object_key").on(t.objectKey),
+  ],
 );
 
 export type ContentRow = typeof content.$inferSelect;
