@@ -26,7 +26,10 @@ async function seedContainerdTable(): Promise<string> {
 const table: [string[], string[]][] = [
   [[], ["lease1", "lease2", "lease3"]],
   [["id==lease1"], ["lease1"]],
-  [["id==lease1", "id==lease2"], ["lease1", "lease2"]],
+  [
+    ["id==lease1", "id==lease2"],
+    ["lease1", "lease2"],
+  ],
   [["labels.label1==value1"], ["lease1", "lease2"]],
   [["labels.label1!=value1"], ["lease3"]],
   [["labels.label2"], ["lease3"]],
@@ -81,7 +84,10 @@ it("list: pages never skip or repeat while leases are inserted between pages", a
       seen.push(...page.leases.map((l) => l.id));
       cursor = page.nextCursor;
       // Insert leases before, inside and after the part already listed.
-      for (const id of [`lease-${String(round * 2 + 1).padStart(3, "0")}-x${filter.length}`, `zz-${round}${filter.length}`]) {
+      for (const id of [
+        `lease-${String(round * 2 + 1).padStart(3, "0")}-x${filter.length}`,
+        `zz-${round}${filter.length}`,
+      ]) {
         await json("POST", base(ns), { json: { id, labels: { keep: "yes" } } });
       }
       round++;
