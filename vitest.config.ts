@@ -10,7 +10,8 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations },
+          // The bootstrap admin token of the tests (a deployment sets ADMIN_TOKEN as a secret).
+          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", LOG_LEVEL: "warn" },
         },
       }),
     ],

@@ -2,7 +2,13 @@
  * Structured logs: one JSON object a line, lowercase messages, ids as fields.
  * Workers Logs and `wrangler tail` parse these as objects.
  */
-type Level = "debug" | "info" | "warn" | "error";
+export type Level = "debug" | "info" | "warn" | "error";
+
+const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** enabled tells whether `level` is logged under the configured LOG_LEVEL (default info). */
+export const enabled = (configured: string | undefined, level: Level): boolean =>
+  RANK[level] >= (RANK[configured as Level] ?? RANK.info);
 export type LogFields = Record<string, unknown>;
 
 function write(level: Level, message: string, fields: LogFields): void {

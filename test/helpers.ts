@@ -1,14 +1,22 @@
 /** Test helpers: call the Worker as a client would, and check the error envelope. */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 
-/** call sends one request to the Worker under test. */
+/** ADMIN is the bootstrap admin token the tests run with (vitest.config.ts binds it). */
+export const ADMIN = env.ADMIN_TOKEN;
+
+/**
+ * call sends one request to the Worker under test, as the admin unless `token` says otherwise
+ * (`null`: no Authorization header) or the headers carry their own Authorization.
+ */
 export async function call(
   method: string,
   path: string,
-  init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; token?: string | null } = {},
 ): Promise<Response> {
   const headers = new Headers(init.headers);
+  const token = init.token === undefined ? ADMIN : init.token;
+  if (token !== null && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
   let body = init.body;
   if (init.json !== undefined) {
     headers.set("content-type", "application/json");
