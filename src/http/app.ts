@@ -15,6 +15,7 @@ import type { App, AppEnv } from "./context";
 import { errorResponse, onError } from "./errors";
 import { requestLimits } from "./limits";
 import { registerContentRoutes } from "./routes/content";
+import { registerGcRoutes } from "./routes/gc";
 import { registerIngestRoutes } from "./routes/ingests";
 import { registerLeaseRoutes } from "./routes/leases";
 import { registerResourceRoutes } from "./routes/resources";
@@ -60,6 +61,7 @@ export function createApp(): App {
   registerResourceRoutes(app);
   registerContentRoutes(app);
   registerIngestRoutes(app);
+  registerGcRoutes(app);
   registerTokenRoutes(app);
 
   app.doc31("/openapi.json", {

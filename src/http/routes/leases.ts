@@ -1,6 +1,8 @@
 /** Lease routes: create, list, get, patch and delete leases. Each parses, calls one function, shapes. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { openDb } from "../../db/client";
+import { collectorDeps } from "../../gc/config";
+import { deleteLeaseAndCollect } from "../../gc/sync";
 import { createLease, deleteLease, getLease, listLeases, updateLease } from "../../leases/manager";
 import type { App } from "../context";
 import {
@@ -16,6 +18,7 @@ import {
   TimeSchema,
   TtlSchema,
 } from "../schemas";
+import { RunSchema } from "./gc";
 
 export const LeaseSchema = z
   .object({
@@ -100,7 +103,11 @@ const remove = createRoute({
     params: LeaseParams,
     query: z.object({ sync: z.enum(["true", "false"]).optional() }),
   },
-  responses: { 204: { description: "Deleted" }, ...errorResponses(404) },
+  responses: {
+    200: jsonResponse(z.object({ gc: RunSchema }), "Deleted, and collected (sync=true)"),
+    204: { description: "Deleted" },
+    ...errorResponses(404, 503),
+  },
 });
 
 /** registerLeaseRoutes adds the lease routes to the app. */
@@ -126,9 +133,11 @@ export function registerLeaseRoutes(app: App): void {
     return c.json(await updateLease(openDb(c.env.DB), ns, id, c.req.valid("json")), 200);
   });
 
-  // TODO(soon): `sync=true` waits for a collection once the collector lands; until then it is a plain delete.
   app.openapi(remove, async (c) => {
     const { ns, id } = c.req.valid("param");
+    if (c.req.valid("query").sync === "true") {
+      return c.json({ gc: await deleteLeaseAndCollect(collectorDeps(c.env), ns, id) }, 200);
+    }
     await deleteLease(openDb(c.env.DB), ns, id);
     return c.body(null, 204);
   });

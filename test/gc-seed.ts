@@ -1,0 +1,109 @@
+/**
+ * Seeds for the collector's tests: content, leases and ingests written straight into D1 and R2,
+ * the way the content store writes them (R2 first, then the row), so the collector is tested
+ * without depending on the content routes.
+ */
+import { env } from "cloudflare:workers";
+import { newBlobKey, newIngestKey } from "../src/content/keys";
+import { type CollectOptions, type CollectorDeps, collect } from "../src/gc/collector";
+import { isContentReference } from "../src/model/labels";
+import { sha256 } from "./helpers";
+
+/** deps are the collector's dependencies on the test bindings; pass a wrapped bucket to count. */
+export const deps = (over: Partial<CollectorDeps> = {}): CollectorDeps => ({
+  db: env.DB,
+  bucket: env.BLOBS,
+  orphanGraceMs: 3_600_000,
+  ...over,
+});
+
+/** collectNs runs a manual collection of one namespace. */
+export const collectNs = (
+  namespace: string,
+  options: Partial<CollectOptions> = {},
+  over: Partial<CollectorDeps> = {},
+) => collect(deps(over), { trigger: "manual", namespace, ...options });
+
+/** putBlob stores a blob and its row; labels may carry gc.root and gc.ref.content* labels. */
+export async function putBlob(ns: string, data: string, labels: Record<string, string> = {}) {
+  const digest = await sha256(data);
+  const key = newBlobKey(ns);
+  await env.BLOBS.put(key, data);
+  const at = Date.now();
+  const refs = Object.entries(labels).filter(([k]) => isContentReference(k));
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO content (namespace, digest, size, object_key, labels, root, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ).bind(ns, digest, data.length, key, JSON.stringify(labels), labels["containerd.io/gc.root"] ? 1 : 0, at, at),
+    ...refs.map(([label, target]) =>
+      env.DB.prepare("INSERT INTO content_refs (namespace, digest, label, target) VALUES (?, ?, ?, ?)").bind(
+        ns,
+        digest,
+        label,
+        target,
+      ),
+    ),
+  ]);
+  return { digest, key };
+}
+
+/** putLease writes a lease row holding the given resources. */
+export async function putLease(
+  ns: string,
+  id: string,
+  options: { expiresAt?: number | null; flat?: boolean; content?: string[]; ingests?: string[] } = {},
+) {
+  const resources = [
+    ...(options.content ?? []).map((d) => ["content", d]),
+    ...(options.ingests ?? []).map((r) => ["ingests", r]),
+  ];
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO leases (namespace, id, created_at, labels, expires_at, flat) VALUES (?, ?, ?, '{}', ?, ?)",
+    ).bind(ns, id, Date.now(), options.expiresAt ?? null, options.flat ? 1 : 0),
+    env.DB.prepare(
+      `INSERT INTO lease_resources (namespace, lease_id, type, resource_id)
+       SELECT ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)`,
+    ).bind(ns, id, JSON.stringify(resources)),
+  ]);
+}
+
+/** putIngest starts a multipart upload and its ingest row; `expiresAt` null means leased. */
+export async function putIngest(
+  ns: string,
+  ref: string,
+  options: { leaseId?: string; expiresAt?: number | null } = {},
+) {
+  const key = newIngestKey(ns);
+  const upload = await env.BLOBS.createMultipartUpload(key);
+  const at = Date.now();
+  await env.DB.prepare(
+    `INSERT INTO ingests (namespace, ref, object_key, upload_id, part_size, lease_id, started_at, updated_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+    .bind(ns, ref, key, upload.uploadId, 5 * 1024 * 1024, options.leaseId ?? null, at, at, options.expiresAt ?? null)
+    .run();
+  return { key, uploadId: upload.uploadId };
+}
+
+/** blobState tells whether a blob's row and its R2 object exist. */
+export async function blobState(ns: string, digest: string) {
+  const row = await env.DB.prepare("SELECT object_key AS key FROM content WHERE namespace = ? AND digest = ?")
+    .bind(ns, digest)
+    .first<{ key: string }>();
+  const object = row ? (await env.BLOBS.head(row.key)) !== null : false;
+  return { row: row !== null, object };
+}
+
+/** objectExists tells whether an R2 key exists. */
+export const objectExists = async (key: string) => (await env.BLOBS.head(key)) !== null;
+
+/** leaseExists tells whether a lease row exists. */
+export const leaseExists = async (ns: string, id: string) =>
+  (await env.DB.prepare("SELECT 1 FROM leases WHERE namespace = ? AND id = ?").bind(ns, id).first()) !== null;
+
+/** ref is the label of the n-th content reference. */
+export const ref = (n: number | string) => `containerd.io/gc.ref.content.${n}`;
+
+/** ROOT labels a blob gc.root. */
+export const ROOT = { "containerd.io/gc.root": "2026-12-03T18:00:00Z" };
