@@ -107,3 +107,98 @@ export const ref = (n: number | string) => `containerd.io/gc.ref.content.${n}`;
 
 /** ROOT labels a blob gc.root. */
 export const ROOT = { "containerd.io/gc.root": "2026-12-03T18:00:00Z" };
+
+/** putBlobs stores `n` small blobs (R2 objects and rows) quickly; `labels(i)` may add references. */
+export async function putBlobs(ns: string, n: number, options: { objects?: boolean } = {}) {
+  const rows: { digest: string; key: string; size: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    rows.push({ digest: `sha256:${i.toString(16).padStart(64, "0")}`, key: newBlobKey(ns), size: 3 });
+  }
+  if (options.objects !== false) {
+    for (let i = 0; i < n; i += 100) await Promise.all(rows.slice(i, i + 100).map((r) => env.BLOBS.put(r.key, "abc")));
+  }
+  const at = Date.now();
+  for (let i = 0; i < n; i += 2000) {
+    await env.DB.prepare(
+      `INSERT INTO content (namespace, digest, size, object_key, labels, root, created_at, updated_at)
+       SELECT ?1, json_extract(value, '$.digest'), json_extract(value, '$.size'), json_extract(value, '$.key'), '{}', 0, ?2, ?2
+       FROM json_each(?3)`,
+    )
+      .bind(ns, at, JSON.stringify(rows.slice(i, i + 2000)))
+      .run();
+  }
+  return rows;
+}
+
+/** chain adds a reference from each digest to the next (one content_refs row each). */
+export async function chain(ns: string, digests: string[]) {
+  const edges = digests.slice(1).map((target, i) => [digests[i], target]);
+  for (let i = 0; i < edges.length; i += 2000) {
+    await env.DB.prepare(
+      `INSERT INTO content_refs (namespace, digest, label, target)
+       SELECT ?1, json_extract(value, '$[0]'), 'containerd.io/gc.ref.content.0', json_extract(value, '$[1]')
+       FROM json_each(?2)`,
+    )
+      .bind(ns, JSON.stringify(edges.slice(i, i + 2000)))
+      .run();
+  }
+}
+
+/** Calls records what went through a `countingBucket`. */
+export interface Calls {
+  /** Keys given to each `delete` call, in order. */
+  deletes: number[];
+  lists: number;
+  aborts: number;
+}
+
+/**
+ * countingBucket wraps the R2 binding and records every call (not a mock: calls go to R2).
+ * `failDelete(n)` makes the n-th delete call (1-based) throw before it reaches R2.
+ */
+export function countingBucket(failDelete: (n: number) => boolean = () => false) {
+  const calls: Calls = { deletes: [], lists: 0, aborts: 0 };
+  const inner = env.BLOBS;
+  const bucket = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === "delete") {
+        return async (keys: string | string[]) => {
+          calls.deletes.push(Array.isArray(keys) ? keys.length : 1);
+          if (failDelete(calls.deletes.length)) throw new Error("injected R2 failure");
+          return target.delete(keys);
+        };
+      }
+      if (prop === "list") {
+        return (options?: R2ListOptions) => {
+          calls.lists += 1;
+          return target.list(options);
+        };
+      }
+      if (prop === "resumeMultipartUpload") {
+        return (key: string, uploadId: string) => {
+          const upload = target.resumeMultipartUpload(key, uploadId);
+          return new Proxy(upload, {
+            get(u, p) {
+              if (p === "abort") {
+                return () => {
+                  calls.aborts += 1;
+                  return u.abort();
+                };
+              }
+              const v = Reflect.get(u, p);
+              return typeof v === "function" ? v.bind(u) : v;
+            },
+          });
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { bucket, calls };
+}
+
+/** queued counts a namespace's pending R2 deletions. */
+export const queuedCount = async (ns: string) =>
+  (await env.DB.prepare("SELECT count(*) AS n FROM gc_deletions WHERE namespace = ?").bind(ns).first<{ n: number }>())
+    ?.n ?? 0;

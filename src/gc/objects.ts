@@ -63,7 +63,8 @@ export async function deleteObjects(store: GcStore, bucket: R2Bucket, budget: Bu
     try {
       if (keys.length > 0) await bucket.delete(keys);
     } catch (err) {
-      for (const key of keys) log.error("gc delete failed", { key, error: String(err) });
+      // One line per failed call: its first key, its last key and how many it carried.
+      log.error("gc delete failed", { key: keys[0], lastKey: keys.at(-1), keys: keys.length, error: String(err) });
       await store.dequeue(pointed.map((e) => e.key));
       return freed;
     }

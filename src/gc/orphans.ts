@@ -63,7 +63,13 @@ export async function sweepOrphans(
       try {
         await bucket.delete(doomed.map((o) => o.key));
       } catch (err) {
-        for (const o of doomed) log.error("gc orphan delete failed", { key: o.key, error: String(err) });
+        const keys = doomed.map((o) => o.key);
+        log.error("gc orphan delete failed", {
+          key: keys[0],
+          lastKey: keys.at(-1),
+          keys: keys.length,
+          error: String(err),
+        });
         await save(at);
         return freed;
       }
