@@ -54,3 +54,24 @@ export const notImplemented = (message: string) => new LeaseholdError("not_imple
 /** unavailable wraps a transient failure of a backing store; the caller may retry. */
 export const unavailable = (what: string, cause: unknown) =>
   new LeaseholdError("unavailable", `${what} is unavailable, retry later`, { cause });
+
+/** conflict: the request raced another or names a stale state (ingest `Upload-Offset`). */
+export const conflict = (message: string, headers?: Record<string, string>) =>
+  new LeaseholdError("conflict", message, headers ? { headers } : undefined);
+
+/** lengthRequired: a byte upload came without `Content-Length`. */
+export const lengthRequired = () =>
+  new LeaseholdError("length_required", "Content-Length is required for a blob upload");
+
+/** payloadTooLarge: a single-request upload above the limit; the message points at ingests. */
+export const payloadTooLarge = (limit: number) =>
+  new LeaseholdError(
+    "payload_too_large",
+    `single-request uploads are limited to ${limit} bytes; use an ingest (POST .../ingests) for larger blobs`,
+  );
+
+/** rangeNotSatisfiable: a bad `Range`; carries `Content-Range: bytes *\/size` as RFC 9110 asks. */
+export const rangeNotSatisfiable = (size: number) =>
+  new LeaseholdError("range_not_satisfiable", `range not satisfiable for a blob of ${size} bytes`, {
+    headers: { "Content-Range": `bytes */${size}` },
+  });
