@@ -40,6 +40,8 @@ export interface SweepCounts {
 
 /** QueuedDeletion is one entry of gc_deletions. */
 export interface QueuedDeletion {
+  /** The queue row's rowid, to dequeue it cheaply. */
+  id: number;
   key: string;
   uploadId: string | null;
   size: number;
@@ -145,9 +147,9 @@ export class GcStore {
     return this.all<QueuedDeletion>(queuedSql(scope !== null), [null, limit, scope]);
   }
 
-  /** dequeue removes finished deletions (one JSON parameter, any number of keys). */
-  async dequeue(keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.all(dequeueSql, [JSON.stringify(keys)]);
+  /** dequeue removes finished deletions (one JSON parameter, any number of them). */
+  async dequeue(entries: QueuedDeletion[]): Promise<void> {
+    if (entries.length > 0) await this.all(dequeueSql, [JSON.stringify(entries.map((e) => e.id))]);
   }
 
   /** unreferenced keeps the keys that no content or ingest row points at and the queue lacks. */

@@ -54,7 +54,7 @@ export async function deleteObjects(store: GcStore, bucket: R2Bucket, budget: Bu
     for (const e of pointed) log.error("gc queued key is referenced, dropped from the queue", { key: e.key });
     const owed = chunk.filter((e) => !e.pointed);
     if (!(await abortUploads(bucket, budget, owed)) || !budget.allows({ r2Calls: 1 })) {
-      await store.dequeue(pointed.map((e) => e.key));
+      await store.dequeue(pointed);
       return freed;
     }
 
@@ -65,10 +65,10 @@ export async function deleteObjects(store: GcStore, bucket: R2Bucket, budget: Bu
     } catch (err) {
       // One line per failed call: its first key, its last key and how many it carried.
       log.error("gc delete failed", { key: keys[0], lastKey: keys.at(-1), keys: keys.length, error: String(err) });
-      await store.dequeue(pointed.map((e) => e.key));
+      await store.dequeue(pointed);
       return freed;
     }
-    await store.dequeue(chunk.map((e) => e.key));
+    await store.dequeue(chunk);
     freed.objects += keys.length;
     freed.bytes += owed.reduce((sum, e) => sum + e.size, 0);
   }

@@ -51,7 +51,7 @@ WITH RECURSIVE
   )
 INSERT OR IGNORE INTO gc_marks (namespace, digest)
 SELECT namespace, digest FROM reached
-UNION
+UNION ALL
 SELECT namespace, digest FROM held WHERE flat = 1`;
 
 /** clearMarksSql empties the work table; first and last statement of every marking batch. */
@@ -104,14 +104,14 @@ export const releaseLockSql = "DELETE FROM gc_lock WHERE name = 'collector' AND 
  * it is a bug elsewhere; the entry is dropped, not executed).
  */
 export const queuedSql = (scoped: boolean) => `
-SELECT d.object_key AS key, d.upload_id AS uploadId, d.size AS size,
+SELECT d.rowid AS id, d.object_key AS key, d.upload_id AS uploadId, d.size AS size,
   (EXISTS (SELECT 1 FROM content WHERE object_key = d.object_key)
    OR EXISTS (SELECT 1 FROM ingests WHERE object_key = d.object_key)) AS pointed
 FROM gc_deletions AS d WHERE 1 = 1${scopeOf(scoped, "d.namespace")}
 ORDER BY d.namespace, d.object_key LIMIT ?2`;
 
-/** dequeueSql removes finished deletions; `?1` is a JSON array of keys. */
-export const dequeueSql = "DELETE FROM gc_deletions WHERE object_key IN (SELECT value FROM json_each(?1))";
+/** dequeueSql removes finished deletions; `?1` is a JSON array of their rowids (from `queuedSql`). */
+export const dequeueSql = "DELETE FROM gc_deletions WHERE rowid IN (SELECT value FROM json_each(?1))";
 
 /** unreferencedSql keeps the keys of `?1` (JSON array) that no row points at nor the queue holds. */
 export const unreferencedSql = `
