@@ -57,7 +57,11 @@ SELECT namespace, digest FROM held WHERE flat = 1`;
 /** clearMarksSql empties the work table; first and last statement of every marking batch. */
 export const clearMarksSql = "DELETE FROM gc_marks";
 
-/** sweepSql is the expire, mark and sweep batch after the mark, in order; see `SWEEP_RESULTS`. */
+/**
+ * sweepSql is the expire, mark and sweep batch after the mark, in order; see `SWEEP_RESULTS`.
+ * TODO(someday): one batch sweeps a whole scope; a namespace too large for one D1 statement's time
+ * limit would need the sweep split per namespace and key range (each part re-marking).
+ */
 export const sweepSql = (scoped: boolean): string[] => [
   // expire: the resource entries of expired leases, then the leases.
   `DELETE FROM lease_resources WHERE (namespace, lease_id) IN (
