@@ -76,7 +76,8 @@ export async function commitIngest(
   try {
     await completeOnce(db, bucket, row, token);
     await verify(bucket, row, digest);
-    return await publish(db, row, token, { digest, labels, at, leaseId: input.leaseId });
+    // A fresh clock: verifying a large blob takes time, and the lease may have expired meanwhile.
+    return await publish(db, row, token, { digest, labels, at: now(), leaseId: input.leaseId });
   } finally {
     // A successful publish deleted the ingest; otherwise it stays, idle, for a retry or an abort.
     await releaseClaim(db, namespace, ref, token);

@@ -65,6 +65,8 @@ export async function writePart(
   const row = await requireIngest(db, namespace, ref);
   const partNumber = checkPart(row, input);
 
+  // TODO(soon): refresh an unleased ingest's expiry when the claim is taken too; today a part that
+  // starts minutes before the 24 h expiry can lose its ingest to the collector mid-upload (404).
   const token = crypto.randomUUID();
   const at = now();
   const claimed = await claimIngest(db, namespace, ref, token, at, eq(ingests.offset, input.offset));
@@ -104,6 +106,9 @@ export async function writePart(
  * uploadPart streams the body into R2 through a FixedLengthStream (R2 needs the length up front,
  * and the stream fails on too few or too many bytes), counting what passed to tell a short or
  * long body (400) from a store failure (503).
+ *
+ * TODO(someday): when a body has the wrong length, workerd logs "Uncaught (in promise)" from its
+ * own pipe into R2 although both promises here are awaited; harmless, but noisy in the logs.
  */
 async function uploadPart(bucket: R2Bucket, row: IngestRow, partNumber: number, input: WritePartInput) {
   let bytes = 0;

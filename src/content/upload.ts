@@ -62,21 +62,25 @@ export async function putContent(
   if (input.leaseId !== undefined) assertHeld(lease, leaseId, at);
   if (existing) return { created: false, info: toInfo(existing) };
 
+  // Blob first, row second (see publish.ts): if we die after the put, the object is an orphan
+  // no read can reach, and the collector removes it after the grace period.
   const objectKey = await storeVerified(bucket, namespace, digest, input);
-  const guard = input.leaseId === undefined ? sql`1` : liveLease(namespace, leaseId, at);
-  const p = publishStatements(db, { namespace, digest, size: input.length, objectKey, labels: {}, at }, guard);
+  // A fresh clock: the lease may have expired while the body streamed in.
+  const done = now();
+  const guard = input.leaseId === undefined ? sql`1` : liveLease(namespace, leaseId, done);
+  const p = publishStatements(db, { namespace, digest, size: input.length, objectKey, labels: {}, at: done }, guard);
   const [, , , , [row], [after]] = await db.batch([
-    holdStatement(db, namespace, leaseId, held, at),
+    holdStatement(db, namespace, leaseId, held, done),
     p.insert,
     p.refs,
     p.orphan,
     contentStatement(db, namespace, digest),
     leaseExpiryStatement(db, namespace, leaseId),
   ]);
-  if (input.leaseId !== undefined && (!after || isExpired(after, at))) {
+  if (input.leaseId !== undefined && (!after || isExpired(after, done))) {
     // The lease died between the check and the batch: nothing was published, the key is ours to drop.
     await bucket.delete(objectKey).catch(() => undefined);
-    assertHeld(after, leaseId, at);
+    assertHeld(after, leaseId, done);
   }
   if (!row) throw unavailable("content metadata", new Error(`no row for ${digest} after publishing it`));
   return { created: row.objectKey === objectKey, info: toInfo(row) };
