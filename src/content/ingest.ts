@@ -4,17 +4,16 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { scanPage } from "../db/scan";
 import { alreadyExists, notFound, unavailable } from "../errors";
 import { gcDeletions } from "../gc/schema";
 import { requireLiveLease } from "../leases/manager";
-import { assertHeld } from "../leases/resources";
+import { assertHeld, leaseExpiryStatement, liveLease } from "../leases/resources";
 import { leaseResources } from "../leases/schema";
 import { log } from "../log";
 import { formatOptionalTime, formatTime, now } from "../time";
 import { byRef } from "./claim";
 import { newIngestKey } from "./keys";
-import { leaseExpiryStatement, liveLease } from "./publish";
-import { scanPage } from "./scan";
 import { type IngestRow, ingests } from "./schema";
 
 const MiB = 1024 * 1024;

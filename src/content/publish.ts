@@ -13,7 +13,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { gcDeletions } from "../gc/schema";
-import { leaseResources, leases } from "../leases/schema";
+import { leaseResources } from "../leases/schema";
 import type { Labels } from "../model/labels";
 import { contentRefRows, rootOf } from "./refs";
 import { content, contentRefs } from "./schema";
@@ -28,19 +28,6 @@ export interface Publication {
   labels: Labels;
   at: number;
 }
-
-/** leaseExpiryStatement reads a lease's expiry inside a batch, as a list of at most one row. */
-export const leaseExpiryStatement = (db: Db, namespace: string, leaseId: string) =>
-  db
-    .select({ expiresAt: leases.expiresAt })
-    .from(leases)
-    .where(and(eq(leases.namespace, namespace), eq(leases.id, leaseId)))
-    .limit(1);
-
-/** liveLease is true while lease `leaseId` exists and is unexpired at `at`. */
-export const liveLease = (namespace: string, leaseId: string, at: number): SQL =>
-  sql`EXISTS (SELECT 1 FROM leases WHERE namespace = ${namespace} AND id = ${leaseId}
-        AND (expires_at IS NULL OR expires_at >= ${at}))`;
 
 /** ours is true when the blob's row points at this publication's key (it won, or already did). */
 const ours = (p: Publication): SQL =>

@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { scanPage } from "../db/scan";
 import { notFound, unavailable } from "../errors";
 import { type FilterSet, matchFilters, parseFilters } from "../filters";
 import { gcDeletions } from "../gc/schema";
@@ -11,7 +12,6 @@ import { type Labels, mergeLabels, parseStoredLabels } from "../model/labels";
 import { now } from "../time";
 import { type ContentInfo, requireContent, toInfo } from "./info";
 import { checkContentLabels, contentRefRows, rootOf } from "./refs";
-import { scanPage } from "./scan";
 import { type ContentRow, content, contentRefs } from "./schema";
 
 /** PATCH_ATTEMPTS bounds the retries of a label patch that keeps losing to concurrent patches. */

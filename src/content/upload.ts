@@ -7,13 +7,13 @@ import type { Db } from "../db/client";
 import { invalidArgument, payloadTooLarge, unavailable } from "../errors";
 import { isExpired } from "../leases/lease";
 import { requireLiveLease } from "../leases/manager";
-import { assertHeld, holdStatement } from "../leases/resources";
+import { assertHeld, holdStatement, leaseExpiryStatement, liveLease } from "../leases/resources";
 import { type Digest, digestAlgorithm } from "../model/digest";
 import { now } from "../time";
 import { Hasher } from "./hash";
 import { type ContentInfo, contentStatement, toInfo } from "./info";
 import { newBlobKey } from "./keys";
-import { leaseExpiryStatement, liveLease, publishStatements } from "./publish";
+import { publishStatements } from "./publish";
 
 /** DEFAULT_MAX_UPLOAD_BYTES is the single-request limit when the environment sets none (100 MiB). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 104_857_600;

@@ -5,9 +5,9 @@
  */
 import { and, asc, eq, gt, gte, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { scanPage } from "../db/scan";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "../errors";
 import { type FilterSet, matchFilters, parseFilters } from "../filters";
-import { decodeCursor, encodeCursor } from "../model/cursor";
 import { randomLeaseId } from "../model/identifiers";
 import {
   countProblem,
@@ -77,12 +77,6 @@ export interface ListInput {
   cursor?: string | undefined;
 }
 
-/**
- * SCAN_BUDGET bounds the rows one filtered page may read. A selective filter over many leases
- * can return a short (even empty) page with a nextCursor; the caller keeps paging.
- */
-const SCAN_BUDGET = 5000;
-
 /** leaseField is the filter adaptor for leases: `id` and `labels.<key>`. */
 function leaseField(row: LeaseRow, labels: Labels, path: readonly string[]): string | undefined {
   if (path.length === 1 && path[0] === "id") return row.id;
@@ -95,36 +89,28 @@ const matches = (set: FilterSet, row: LeaseRow) => {
   return matchFilters(set, (path) => leaseField(row, labels, path));
 };
 
-/** listLeases pages through a namespace's leases by id (byte order), keeping those the filters match. */
+/**
+ * listLeases pages through a namespace's leases by id (byte order), keeping those the filters
+ * match. A selective filter can return a short page with a cursor (see `scanPage`).
+ */
 export async function listLeases(db: Db, namespace: string, input: ListInput) {
   const set = parseFilters(input.filters);
-  let after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, 1)[0];
-  const page: Lease[] = [];
-  let scanned = 0;
-
-  while (scanned < SCAN_BUDGET) {
-    const chunk = Math.min(set.length === 0 ? input.limit + 1 : Math.max(input.limit + 1, 200), SCAN_BUDGET - scanned);
-    const rows = await db
-      .select()
-      .from(leases)
-      .where(and(eq(leases.namespace, namespace), after === undefined ? undefined : gt(leases.id, after)))
-      .orderBy(asc(leases.id))
-      .limit(chunk);
-    scanned += rows.length;
-
-    for (const row of rows) {
-      if (!matches(set, row)) {
-        after = row.id;
-        continue;
-      }
-      if (page.length === input.limit) return { leases: page, nextCursor: encodeCursor([page.at(-1)?.id ?? ""]) };
-      page.push(toLease(row));
-      after = row.id;
-    }
-    if (rows.length < chunk) return { leases: page, nextCursor: null };
-  }
-  // Budget spent: resume after the last row read.
-  return { leases: page, nextCursor: after === undefined ? null : encodeCursor([after]) };
+  const page = await scanPage({
+    limit: input.limit,
+    cursor: input.cursor,
+    unfiltered: set.length === 0,
+    fetch: (after, count) =>
+      db
+        .select()
+        .from(leases)
+        .where(and(eq(leases.namespace, namespace), after === undefined ? undefined : gt(leases.id, after)))
+        .orderBy(asc(leases.id))
+        .limit(count),
+    key: (row) => row.id,
+    match: (row) => matches(set, row),
+    render: toLease,
+  });
+  return { leases: page.items, nextCursor: page.nextCursor };
 }
 
 export interface UpdateLeaseInput {

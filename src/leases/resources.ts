@@ -3,7 +3,7 @@
  * (idempotent) and does not require the resource to exist: leasing a digest before it is uploaded
  * protects it from its first instant.
  */
-import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { failedPrecondition, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../model/cursor";
@@ -11,7 +11,7 @@ import { now } from "../time";
 import { isExpired } from "./lease";
 import { findLease, requireLiveLease } from "./manager";
 import { type ManagedResource, parseResource, parseResourceType, type Resource } from "./resource";
-import { leaseResources } from "./schema";
+import { leaseResources, leases } from "./schema";
 
 /**
  * holdStatement inserts resources into a lease only if the lease exists and is unexpired at `at`,
@@ -26,19 +26,29 @@ export function holdStatement(db: Db, namespace: string, leaseId: string, resour
     .insert(leaseResources)
     .select(
       sql`SELECT ${namespace}, ${leaseId}, json_extract(value, '$[0]'), json_extract(value, '$[1]')
-          FROM json_each(${pairs})
-          WHERE EXISTS (
-            SELECT 1 FROM leases WHERE namespace = ${namespace} AND id = ${leaseId}
-              AND (expires_at IS NULL OR expires_at >= ${at}))`,
+          FROM json_each(${pairs}) WHERE ${liveLease(namespace, leaseId, at)}`,
     )
     .onConflictDoNothing();
 }
 
-/** leaseStatement reads the lease inside a batch, to tell after it whether `holdStatement` landed. */
-export const leaseStatement = (db: Db, namespace: string, leaseId: string) =>
-  db.query.leases.findFirst({ where: (l, { and, eq }) => and(eq(l.namespace, namespace), eq(l.id, leaseId)) });
+/** liveLease is an SQL condition: lease `leaseId` exists and is unexpired at `at`. */
+export const liveLease = (namespace: string, leaseId: string, at: number): SQL =>
+  sql`EXISTS (SELECT 1 FROM leases WHERE namespace = ${namespace} AND id = ${leaseId}
+        AND (expires_at IS NULL OR expires_at >= ${at}))`;
 
-/** assertHeld turns the lease read by `leaseStatement` into `not_found` / `failed_precondition`. */
+/**
+ * leaseExpiryStatement reads a lease's expiry inside a batch, as a list of at most one row, to
+ * tell after the batch whether a `holdStatement` landed. (A relational `findFirst` inside a
+ * drizzle batch throws when it finds no row, so this is a plain select.)
+ */
+export const leaseExpiryStatement = (db: Db, namespace: string, leaseId: string) =>
+  db
+    .select({ expiresAt: leases.expiresAt })
+    .from(leases)
+    .where(and(eq(leases.namespace, namespace), eq(leases.id, leaseId)))
+    .limit(1);
+
+/** assertHeld turns the lease read by `leaseExpiryStatement` into `not_found` / `failed_precondition`. */
 export function assertHeld(row: { expiresAt: number | null } | undefined, leaseId: string, at: number): void {
   if (!row) throw notFound("lease", leaseId);
   if (isExpired(row, at)) throw failedPrecondition(`lease "${leaseId}" has expired`);
@@ -58,9 +68,9 @@ export async function addResources(db: Db, namespace: string, leaseId: string, r
   const at = now();
   await requireLiveLease(db, namespace, leaseId, at);
   const parsed = unique(resources.map(parseResource));
-  const [, lease] = await db.batch([
+  const [, [lease]] = await db.batch([
     holdStatement(db, namespace, leaseId, parsed, at),
-    leaseStatement(db, namespace, leaseId),
+    leaseExpiryStatement(db, namespace, leaseId),
   ]);
   assertHeld(lease, leaseId, at);
 }

@@ -2,9 +2,6 @@
  * Keyset scans for filtered lists. Rows are read in key order in chunks, kept when they match,
  * and a page ends after `limit` matches or after a scan budget: a selective filter over many rows
  * returns a short (even empty) page with a cursor rather than reading the whole table.
- *
- * TODO(cleanup): `listLeases` (src/leases/manager.ts) runs the same loop; it could call this and
- * the helper could move to src/db/ once the lease files are free to change.
  */
 import { decodeCursor, encodeCursor } from "../model/cursor";
 
