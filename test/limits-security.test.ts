@@ -20,6 +20,12 @@ it("limits: a JSON body over 1 MiB is payload_too_large before parsing", async (
   await expectError(res, 413, "payload_too_large");
 });
 
+it("limits: a content label patch is JSON and capped at 1 MiB too", async () => {
+  const path = `/v1/namespaces/${freshNamespace()}/content/sha256:${"0".repeat(64)}`;
+  const res = await call("PATCH", path, { json: { labels: { k: "v".repeat(1024 * 1024) } } });
+  await expectError(res, 413, "payload_too_large");
+});
+
 it("limits: an overlong URL is invalid_argument", async () => {
   await expectError(
     await call("GET", `${leases(freshNamespace())}?filter=${"a".repeat(20_000)}`),

@@ -11,8 +11,11 @@ import type { AppEnv } from "./context";
 /** JSON_BODY_LIMIT is the largest non-upload request body, in bytes (1 MiB). */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
-/** Byte uploads: PUT a blob, PATCH an ingest part. */
-const UPLOAD = /^\/v1\/namespaces\/[^/]+\/(?:content\/[^/]+|ingests\/[^/]+)$/;
+/** Byte uploads: PUT a blob, PATCH an ingest part. (PATCH on content is a JSON label patch.) */
+const UPLOADS: Record<string, RegExp> = {
+  PUT: /^\/v1\/namespaces\/[^/]+\/content\/[^/]+$/,
+  PATCH: /^\/v1\/namespaces\/[^/]+\/ingests\/[^/]+$/,
+};
 
 /** MAX_URL_LENGTH bounds the request target (path and query), in characters. */
 export const MAX_URL_LENGTH = 16 * 1024;
@@ -29,7 +32,6 @@ export const requestLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.url.length > MAX_URL_LENGTH) {
     throw new LeaseholdError("invalid_argument", `request URL is longer than ${MAX_URL_LENGTH} characters`);
   }
-  const upload = (c.req.method === "PUT" || c.req.method === "PATCH") && UPLOAD.test(c.req.path);
-  if (upload) return next();
+  if (UPLOADS[c.req.method]?.test(c.req.path)) return next();
   return jsonLimit(c, next);
 };
