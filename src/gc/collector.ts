@@ -13,7 +13,7 @@
  */
 import { openDb } from "../db/client";
 import { LeaseholdError } from "../errors";
-import { describeError, log } from "../log";
+import { describeError, enabled, log } from "../log";
 import { now } from "../time";
 import { Budget, DEFAULT_LIMITS, type Limits } from "./budget";
 import { type Cost, GcStore, type Scope } from "./d1";
@@ -30,6 +30,8 @@ export interface CollectorDeps {
   orphanGraceMs: number;
   limits?: Limits | undefined;
   clock?: (() => number) | undefined;
+  /** LOG_LEVEL of the deployment; the per-run summary is an info line. */
+  logLevel?: string | undefined;
 }
 
 /** CollectOptions choose what one run does. */
@@ -112,7 +114,8 @@ export async function collect(deps: CollectorDeps, options: CollectOptions): Pro
       log.error("gc run failed", { run: id, ...describeError(err) });
     }
     const run = await finishRun(db, id, { ...outcome.counts, complete: outcome.complete, finishedAt: clock() });
-    log.info("gc run", { ...run, namespace: options.namespace ?? null, ...store.cost });
+    if (enabled(deps.logLevel, "info"))
+      log.info("gc run", { ...run, namespace: options.namespace ?? null, ...store.cost });
     if (failure !== undefined) {
       throw new LeaseholdError("unavailable", "the garbage collector's storage failed, retry later", {
         cause: failure,

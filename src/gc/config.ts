@@ -19,4 +19,5 @@ export const collectorDeps = (env: Env): CollectorDeps => ({
   db: env.DB,
   bucket: env.BLOBS,
   orphanGraceMs: orphanGraceMs(env.ORPHAN_GRACE_SECONDS),
+  logLevel: env.LOG_LEVEL,
 });
