@@ -1,0 +1,45 @@
+/**
+ * Upload probes: where the time of a verified upload goes. Each stores the request body like
+ * `rawPut`, adding one piece of what `putContent` does, so the bench can attribute the gap.
+ */
+import { Hasher } from "../src/content/hash";
+import { newBlobKey } from "../src/content/keys";
+
+/** probePut: `fixed` pipes through a FixedLengthStream; `hash` also through the Hasher transform; `tee` hashes a tee'd copy. */
+export async function probePut(bucket: R2Bucket, ns: string, request: Request, mode: string) {
+  const length = Number(request.headers.get("Content-Length"));
+  const body = request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  const key = newBlobKey(ns);
+  const fixed = new FixedLengthStream(length);
+  if (mode === "fixed") {
+    await Promise.all([body.pipeTo(fixed.writable), bucket.put(key, fixed.readable)]);
+  } else if (mode === "hash") {
+    const hasher = new Hasher("sha256");
+    await Promise.all([body.pipeThrough(hasher.stream).pipeTo(fixed.writable), bucket.put(key, fixed.readable)]);
+    await hasher.result();
+  } else if (mode === "overlap") {
+    // Like Hasher, but the chunk goes on to R2 without waiting for the digest to take it.
+    const sink = new crypto.DigestStream("SHA-256");
+    const writer = sink.getWriter();
+    const overlap = new TransformStream<Uint8Array, Uint8Array>({
+      transform: async (chunk, controller) => {
+        controller.enqueue(chunk);
+        await writer.ready;
+        void writer.write(chunk);
+      },
+      flush: () => writer.close(),
+    });
+    await Promise.all([body.pipeThrough(overlap).pipeTo(fixed.writable), bucket.put(key, fixed.readable)]);
+    await sink.digest;
+  } else if (mode === "digest-only") {
+    const sink = new crypto.DigestStream("SHA-256");
+    await body.pipeTo(sink);
+    await sink.digest;
+  } else if (mode === "tee") {
+    const [a, b] = body.tee();
+    const sink = new crypto.DigestStream("SHA-256");
+    await Promise.all([a.pipeTo(fixed.writable), bucket.put(key, fixed.readable), b.pipeTo(sink)]);
+    await sink.digest;
+  }
+  return { key, mode };
+}
