@@ -64,24 +64,34 @@ export async function rawGet(bucket: R2Bucket, key: string): Promise<Response> {
   });
 }
 
+/** SCRATCH is the raw baseline's own work table (bench database only): the live set of one pass. */
+const SCRATCH =
+  "CREATE TABLE IF NOT EXISTS bench_live (namespace TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (namespace, digest))";
+
 /**
- * RAW_LIVE is the live set the raw collection keeps: content held by a lease that survived the
- * expiry statements, gc.root content, and everything they reference, transitively.
+ * RAW_MARK fills bench_live with the live set: content held by a lease that survived the expiry
+ * statements, gc.root content, and everything they reference, transitively.
  */
-const RAW_LIVE = `WITH RECURSIVE live(namespace, digest) AS (
+const RAW_MARK = `INSERT OR IGNORE INTO bench_live (namespace, digest)
+  WITH RECURSIVE live(namespace, digest) AS (
     SELECT namespace, resource_id FROM lease_resources WHERE type = 'content'
     UNION SELECT namespace, digest FROM content WHERE root = 1
     UNION SELECT f.namespace, f.target FROM live AS x
       JOIN content_refs AS f ON f.namespace = x.namespace AND f.digest = x.digest)
   SELECT namespace, digest FROM live`;
 
+const NOT_LIVE = (t: string) =>
+  `NOT EXISTS (SELECT 1 FROM bench_live AS b WHERE b.namespace = ${t}.namespace AND b.digest = ${t}.digest)`;
+
 /**
- * rawCollect is the baseline of a full collection: one batch expires leases, computes the dead
- * set and deletes its rows (returning their keys), then R2 deletes those keys 1000 at a time.
+ * rawCollect is the baseline of a full collection: one batch expires leases, computes the live
+ * set, deletes the dead rows (returning their keys) and empties the work table; then R2 deletes
+ * those keys 1000 at a time. No lock, no run record, no deletion queue, no orphan listing.
  */
 export async function rawCollect(db: D1Database, bucket: R2Bucket) {
   const at = Date.now();
-  const [, , dead] = await db.batch<{ object_key: string }>([
+  const results = await db.batch<{ object_key: string }>([
+    db.prepare(SCRATCH),
     db
       .prepare(
         `DELETE FROM lease_resources WHERE (namespace, lease_id) IN
@@ -89,13 +99,12 @@ export async function rawCollect(db: D1Database, bucket: R2Bucket) {
       )
       .bind(at),
     db.prepare("DELETE FROM leases WHERE expires_at < ?1").bind(at),
-    db.prepare(`DELETE FROM content WHERE (namespace, digest) NOT IN (${RAW_LIVE}) RETURNING object_key`),
-    db.prepare(
-      `DELETE FROM content_refs WHERE NOT EXISTS
-         (SELECT 1 FROM content AS c WHERE c.namespace = content_refs.namespace AND c.digest = content_refs.digest)`,
-    ),
+    db.prepare(RAW_MARK),
+    db.prepare(`DELETE FROM content_refs WHERE ${NOT_LIVE("content_refs")}`),
+    db.prepare(`DELETE FROM content WHERE ${NOT_LIVE("content")} RETURNING object_key`),
+    db.prepare("DELETE FROM bench_live"),
   ]);
-  const keys = (dead?.results ?? []).map((r) => r.object_key);
+  const keys = (results[5]?.results ?? []).map((r) => r.object_key);
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
   return { contentDeleted: keys.length, objectsDeleted: keys.length };
 }

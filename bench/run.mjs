@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { collection } from "./gc.mjs";
-import { call } from "./lib/http.mjs";
+import { call, retries } from "./lib/http.mjs";
 import { fmt, table } from "./lib/report.mjs";
 import { migrate, start, stop } from "./lib/server.mjs";
 import { addResources, blobs, leaseCreate, listLeases, uploadBreakdown } from "./scenarios.mjs";
@@ -77,6 +77,7 @@ async function main() {
       },
       rounds: ROUNDS,
       gcSizes: GC_SIZES,
+      retriesAfter503: retries.count,
       durationS: Math.round((Date.now() - began) / 1000),
       scenarios: all,
       costs,

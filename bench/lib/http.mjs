@@ -6,8 +6,28 @@
 
 export const ADMIN = { Authorization: "Bearer bench-admin-token" };
 
-/** call sends one request; `json` sends a JSON body, `body` raw bytes. */
-export async function call(base, method, path, { json, body, headers = {} } = {}) {
+/** retries counts requests answered 503 and sent again (reported in the results). */
+export const retries = { count: 0 };
+
+/**
+ * call sends one request; `json` sends a JSON body, `body` raw bytes. A 503 (`unavailable`: a
+ * local store hiccup on this shared machine; nothing was kept) is retried twice, and counted.
+ */
+export async function call(base, method, path, options = {}) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await once(base, method, path, options);
+    } catch (err) {
+      if (!(err instanceof Unavailable) || attempt === 2) throw err;
+      retries.count += 1;
+      console.error(`  retrying after 503: ${method} ${path}`);
+    }
+  }
+}
+
+class Unavailable extends Error {}
+
+async function once(base, method, path, { json, body, headers = {} }) {
   const init = { method, headers: { ...ADMIN, ...headers } };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
@@ -23,6 +43,7 @@ export async function call(base, method, path, { json, body, headers = {} } = {}
   if (isJson) text = await res.text();
   else if (res.body) for await (const chunk of res.body) bytes += chunk.byteLength;
   const ms = performance.now() - t0;
+  if (res.status === 503) throw new Unavailable(`${method} ${path}: 503 ${text}`);
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   const cost = JSON.parse(res.headers.get("bench-cost") ?? "{}");
   return { ms, status: res.status, cost, data: isJson && text ? JSON.parse(text) : undefined, bytes };

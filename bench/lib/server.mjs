@@ -64,7 +64,7 @@ export async function start() {
     "--port",
     String(port),
   ];
-  const child = spawn(WRANGLER[0], [...args, "--show-interactive-dev-session=false", "--log-level", "warn"], {
+  const child = spawn(WRANGLER[0], [...args, "--show-interactive-dev-session=false", "--log-level", "log"], {
     env,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
