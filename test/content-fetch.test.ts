@@ -93,6 +93,16 @@ describe("put", () => {
     expect(await objectsUnder(`blobs/${ns}/`)).toBe(1);
   });
 
+  it("put: a present digest with another Content-Length is 400, and the blob stays as it was", async () => {
+    const ns = freshNamespace();
+    const first = await put(ns, "same bytes");
+    const info = await first.res.json();
+    const { res } = await put(ns, "longer, different bytes", {}, first.digest);
+    expect(await expectError(res, 400, "invalid_argument")).toMatch(/size mismatch/);
+    expect((await json("GET", `${blobPath(ns, first.digest)}/info`)).body).toEqual(info);
+    expect(await objectsUnder(`blobs/${ns}/`)).toBe(1);
+  });
+
   it("put: a digest mismatch is 400 and keeps nothing", async () => {
     const ns = freshNamespace();
     const wrong = await sha256("other bytes");

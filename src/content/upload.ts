@@ -60,7 +60,12 @@ export async function putContent(
     leaseExpiryStatement(db, namespace, leaseId),
   ]);
   if (input.leaseId !== undefined) assertHeld(lease, leaseId, at);
-  if (existing) return { created: false, info: toInfo(existing) };
+  if (existing) {
+    // The body stays unread, but a declared length that is not the blob's is a wrong claim about it.
+    // The hold above stays: holding a digest is legal even for content that does not exist.
+    if (existing.size !== input.length) throw presentSizeMismatch(input.length, existing.size);
+    return { created: false, info: toInfo(existing) };
+  }
 
   // Blob first, row second (see publish.ts): if we die after the put, the object is an orphan
   // no read can reach, and the collector removes it after the grace period.
@@ -120,6 +125,9 @@ const sizeMismatch = (declared: number, got: number) =>
   invalidArgument(
     `size mismatch: Content-Length is ${declared} bytes, the body ${got < declared ? `ended after ${got}` : "carried more"}`,
   );
+
+const presentSizeMismatch = (declared: number, size: number) =>
+  invalidArgument(`size mismatch: Content-Length is ${declared} bytes, the stored blob has ${size}`);
 
 /** digestMismatch names both digests so the client can tell what it sent. */
 export const digestMismatch = (expected: string, got: string) =>
