@@ -40,7 +40,10 @@ it("add: a batch that finds its lease gone reports not_found (the lease read may
   const db = openDb(env.DB);
   const ns = freshNamespace();
   const held = [{ type: "content" as const, id: digest(1) }];
-  const [, [lease]] = await db.batch([holdStatement(db, ns, "gone", held, Date.now()), leaseExpiryStatement(db, ns, "gone")]);
+  const [, [lease]] = await db.batch([
+    holdStatement(db, ns, "gone", held, Date.now()),
+    leaseExpiryStatement(db, ns, "gone"),
+  ]);
   expect(lease).toBeUndefined();
   expect(() => assertHeld(lease, "gone", Date.now())).toThrow('lease "gone" not found');
 });

@@ -72,7 +72,7 @@ async function phases(store: GcStore, deps: CollectorDeps, options: CollectOptio
 
   let complete = true;
   if (!dryRun) {
-    const freed = await deleteObjects(store, deps.bucket, budget, scope);
+    const freed = await deleteObjects(store, deps.bucket, budget, scope, at);
     counts.objectsDeleted += freed.objects;
     counts.bytesFreed += freed.bytes;
     complete = freed.complete;

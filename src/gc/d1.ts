@@ -12,6 +12,7 @@ import {
   explainIngestSql,
   getStateSql,
   markSql,
+  postponeSql,
   putStateSql,
   queuedSql,
   releaseLockSql,
@@ -142,9 +143,14 @@ export class GcStore {
     await this.all(releaseLockSql, [holder]);
   }
 
-  /** queued returns up to `limit` queued R2 deletions of the scope. */
-  queued(scope: Scope, limit: number): Promise<QueuedDeletion[]> {
-    return this.all<QueuedDeletion>(queuedSql(scope !== null), [null, limit, scope]);
+  /** queued returns up to `limit` queued R2 deletions of the scope that are due at `at`. */
+  queued(scope: Scope, limit: number, at: number): Promise<QueuedDeletion[]> {
+    return this.all<QueuedDeletion>(queuedSql(scope !== null), [at, limit, scope]);
+  }
+
+  /** postpone sets deletions whose R2 call failed aside, with a backoff growing per attempt. */
+  async postpone(entries: QueuedDeletion[], at: number): Promise<void> {
+    if (entries.length > 0) await this.all(postponeSql, [at, JSON.stringify(entries.map((e) => e.id))]);
   }
 
   /** dequeue removes finished deletions (one JSON parameter, any number of them). */

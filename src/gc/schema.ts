@@ -18,6 +18,10 @@ export const gcDeletions = sqliteTable(
     size: integer("size").notNull().default(0),
     /** Milliseconds since the Unix epoch. */
     enqueuedAt: integer("enqueued_at").notNull(),
+    /** R2 calls for this entry that failed (not counting "already gone"). */
+    attempts: integer("attempts").notNull().default(0),
+    /** Milliseconds since the Unix epoch before which the entry is not tried again (backoff). */
+    retryAt: integer("retry_at").notNull().default(0),
   },
   (t) => [index("gc_deletions_namespace").on(t.namespace, t.objectKey)],
 );

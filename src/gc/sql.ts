@@ -103,19 +103,32 @@ RETURNING holder`;
 export const releaseLockSql = "DELETE FROM gc_lock WHERE name = 'collector' AND holder = ?1";
 
 /**
- * queuedSql reads the next queued R2 deletions, oldest key order. `pointed` flags a key that a
- * content or ingest row points at again, which must never be deleted (keys are never reused, so
- * it is a bug elsewhere; the entry is dropped, not executed).
+ * queuedSql reads the next queued R2 deletions that are due at `?1`, in key order. `pointed` flags
+ * a key that a content or ingest row points at again, which must never be deleted (keys are never
+ * reused, so it is a bug elsewhere; the entry is dropped, not executed).
  */
 export const queuedSql = (scoped: boolean) => `
 SELECT d.rowid AS id, d.object_key AS key, d.upload_id AS uploadId, d.size AS size,
   (EXISTS (SELECT 1 FROM content WHERE object_key = d.object_key)
    OR EXISTS (SELECT 1 FROM ingests WHERE object_key = d.object_key)) AS pointed
-FROM gc_deletions AS d WHERE 1 = 1${scopeOf(scoped, "d.namespace")}
+FROM gc_deletions AS d WHERE d.retry_at <= ?1${scopeOf(scoped, "d.namespace")}
 ORDER BY d.namespace, d.object_key LIMIT ?2`;
 
 /** dequeueSql removes finished deletions; `?1` is a JSON array of their rowids (from `queuedSql`). */
 export const dequeueSql = "DELETE FROM gc_deletions WHERE rowid IN (SELECT value FROM json_each(?1))";
+
+/** RETRY_BASE_MS is the first backoff of a queue entry whose R2 call failed; it doubles each time. */
+export const RETRY_BASE_MS = 5 * 60_000;
+
+/**
+ * postponeSql sets failed deletions (`?2`, a JSON array of rowids) aside from `?1` on: 5 minutes
+ * after the first failure, doubling up to 2^8 times that (about 21 hours), so a key R2 keeps
+ * refusing is retried ever less often while the rest of the queue drains.
+ */
+export const postponeSql = `
+UPDATE gc_deletions SET attempts = attempts + 1,
+  retry_at = ?1 + ${RETRY_BASE_MS} * (1 << min(attempts, 8))
+WHERE rowid IN (SELECT value FROM json_each(?2))`;
 
 /** unreferencedSql keeps the keys of `?1` (JSON array) that no row points at nor the queue holds. */
 export const unreferencedSql = `
