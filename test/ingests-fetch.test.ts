@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { collectNs } from "./gc-seed";
 import { call, expectError, freshNamespace, json, sha256 } from "./helpers";
 
 type Status = {
@@ -233,6 +234,51 @@ describe("write", () => {
     await expectError(await patchPart(ns, "r", 0, enc("abc"), { "upload-offset": "-1" }), 400, "invalid_argument");
     await expectError(await patchPart(ns, "r", 0, enc("abc"), { "upload-offset": "1e3" }), 400, "invalid_argument");
     await expectError(await patchPart(ns, "nope", 0, enc("abc")), 404, "not_found");
+  });
+});
+
+describe("expiry while writing", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const row = (ns: string) =>
+    env.DB.prepare("SELECT claim, expires_at AS expiresAt FROM ingests WHERE namespace = ? AND ref = 'slow'")
+      .bind(ns)
+      .first<{ claim: string | null; expiresAt: number }>();
+
+  it("write: a part that starts just before an unleased ingest's expiry keeps it through a collection", async () => {
+    const ns = freshNamespace();
+    await start(ns, { ref: "slow", partSize: 5 * MiB });
+    await env.DB.prepare("UPDATE ingests SET expires_at = ? WHERE namespace = ?")
+      .bind(Date.now() + 150, ns)
+      .run();
+
+    // The body's last byte waits for `release`, so the part is in flight while the collector runs.
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const body = new ReadableStream<Uint8Array>({
+      async start(c) {
+        c.enqueue(enc("ab"));
+        await gate;
+        c.enqueue(enc("c"));
+        c.close();
+      },
+    });
+    const patch = call("PATCH", `${ingests(ns)}/slow`, {
+      body,
+      headers: { "upload-offset": "0", "content-length": "3" },
+    });
+    for (let i = 0; i < 100 && (await row(ns))?.claim == null; i++) await sleep(10);
+    expect((await row(ns))?.claim).not.toBeNull();
+    await sleep(200);
+
+    const { run } = await collectNs(ns);
+    expect(run.ingestsAborted).toBe(0);
+    release();
+    expect((await patch).status).toBe(204);
+    const after = (await json<Status>("GET", `${ingests(ns)}/slow`)).body;
+    expect(after.offset).toBe(3);
+    expect(Date.parse(after.expiresAt ?? "")).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
   });
 });
 

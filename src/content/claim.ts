@@ -6,10 +6,15 @@
  * the commit would fail. So a request first claims the ingest with one conditional UPDATE (a
  * random token and an expiry), uploads only if it won, and clears the claim in the UPDATE that
  * records its part. A request that dies leaves a claim that goes stale after CLAIM_TTL_MS.
+ *
+ * Taking the claim also moves an unleased ingest's expiry to 24 h from then, in the same UPDATE:
+ * a part that starts just before the expiry must not lose its ingest to the collector mid-upload.
+ * The claim and a sweep are serialised by D1: the sweep either came first (the claim finds no row,
+ * 404) or sees the new expiry.
  */
 import { and, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { type IngestRow, ingests } from "./schema";
+import { INGEST_TTL_MS, type IngestRow, ingests } from "./schema";
 
 /** CLAIM_TTL_MS is how long a claim stays valid: long enough for a 100 MiB part on a slow link. */
 export const CLAIM_TTL_MS = 15 * 60_000;
@@ -28,7 +33,11 @@ export async function claimIngest(
 ): Promise<IngestRow | undefined> {
   const [row] = await db
     .update(ingests)
-    .set({ claim: token, claimExpiresAt: at + CLAIM_TTL_MS })
+    .set({
+      claim: token,
+      claimExpiresAt: at + CLAIM_TTL_MS,
+      expiresAt: sql`CASE WHEN ${ingests.leaseId} IS NULL THEN ${at + INGEST_TTL_MS} ELSE ${ingests.expiresAt} END`,
+    })
     .where(and(byRef(namespace, ref), or(isNull(ingests.claim), lt(ingests.claimExpiresAt, at)), condition))
     .returning();
   return row;

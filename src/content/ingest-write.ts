@@ -8,8 +8,8 @@ import type { Db } from "../db/client";
 import { conflict, failedPrecondition, invalidArgument, notFound, unavailable } from "../errors";
 import { now } from "../time";
 import { byRef, claimIngest, releaseClaim } from "./claim";
-import { INGEST_TTL_MS, requireIngest } from "./ingest";
-import { type IngestRow, ingests } from "./schema";
+import { requireIngest } from "./ingest";
+import { INGEST_TTL_MS, type IngestRow, ingests } from "./schema";
 
 /** MAX_PARTS is R2's limit on parts in one multipart upload. */
 export const MAX_PARTS = 10_000;
@@ -65,8 +65,6 @@ export async function writePart(
   const row = await requireIngest(db, namespace, ref);
   const partNumber = checkPart(row, input);
 
-  // TODO(soon): refresh an unleased ingest's expiry when the claim is taken too; today a part that
-  // starts minutes before the 24 h expiry can lose its ingest to the collector mid-upload (404).
   const token = crypto.randomUUID();
   const at = now();
   const claimed = await claimIngest(db, namespace, ref, token, at, eq(ingests.offset, input.offset));

@@ -14,13 +14,11 @@ import { log } from "../log";
 import { formatOptionalTime, formatTime, now } from "../time";
 import { byRef } from "./claim";
 import { newIngestKey } from "./keys";
-import { type IngestRow, ingests } from "./schema";
+import { INGEST_TTL_MS, type IngestRow, ingests } from "./schema";
 
 const MiB = 1024 * 1024;
 /** Part sizes in bytes: every part but the last carries exactly the ingest's part size. */
 export const PART_SIZE = { default: 8 * MiB, min: 5 * MiB, max: 100 * MiB } as const;
-/** INGEST_TTL_MS: an ingest without a lease expires this long after its last write (24 h). */
-export const INGEST_TTL_MS = 24 * 60 * 60_000;
 
 /** IngestStatus is the contract's status object. */
 export interface IngestStatus {

@@ -51,9 +51,12 @@ export const contentRefs = sqliteTable(
   (t) => [primaryKey({ columns: [t.namespace, t.digest, t.label] })],
 );
 
+/** INGEST_TTL_MS: an ingest without a lease expires this long after its last write (24 h). */
+export const INGEST_TTL_MS = 24 * 60 * 60_000;
+
 /**
  * ingests: resumable uploads in progress, each an R2 multipart upload with fixed-size parts.
- * An ingest started without a lease expires 24 hours after its last write (`expiresAt`); one
+ * An ingest started without a lease expires 24 hours after its last write or claim (`expiresAt`); one
  * started under a lease has `expiresAt` null and lives as long as a lease holds it.
  */
 export const ingests = sqliteTable(
