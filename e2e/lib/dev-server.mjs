@@ -1,0 +1,38 @@
+/**
+ * The project's own Worker for end-to-end tests: a fresh temporary state directory with every
+ * migration applied, `.dev.vars` created as `npm run dev` does, then `wrangler dev --test-scheduled`
+ * on a free port (never 8787 or 8801). `stop()` ends the process group and removes the state.
+ */
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { applyMigrations, ROOT, startWrangler, stopWrangler } from "../../scripts/lib/wrangler-dev.mjs";
+
+/** TOKEN is the admin token of `.dev.vars.example`. */
+export const TOKEN = "dev-admin-token";
+
+/**
+ * startDevServer resolves once the Worker answers `/healthz`.
+ * @returns {Promise<{ base: string, token: string, stop(): Promise<void> }>}
+ */
+export async function startDevServer() {
+  if (!existsSync(join(ROOT, ".dev.vars"))) copyFileSync(join(ROOT, ".dev.vars.example"), join(ROOT, ".dev.vars"));
+  const persistTo = mkdtempSync(join(tmpdir(), "leasehold-e2e-"));
+  try {
+    applyMigrations({ persistTo });
+    const { base, child } = await startWrangler({
+      persistTo,
+      extraArgs: ["--test-scheduled"],
+      label: "the dev server",
+    });
+    let stopped;
+    const stop = () => {
+      stopped ??= stopWrangler(child).finally(() => rmSync(persistTo, { recursive: true, force: true }));
+      return stopped;
+    };
+    return { base, token: TOKEN, stop };
+  } catch (err) {
+    rmSync(persistTo, { recursive: true, force: true });
+    throw err;
+  }
+}
