@@ -144,10 +144,11 @@ export async function listIngests(db: Db, namespace: string, input: { limit: num
  */
 export async function abortIngest(db: Db, bucket: R2Bucket, namespace: string, ref: string): Promise<void> {
   const [, , [row]] = await db.batch([
+    // insert … select fills every column of gc_deletions in table order; a new entry has attempts 0, retry_at 0.
     db
       .insert(gcDeletions)
       .select(
-        sql`SELECT object_key, upload_id, namespace, CASE WHEN completed = 1 THEN "offset" ELSE 0 END, ${now()}
+        sql`SELECT object_key, upload_id, namespace, CASE WHEN completed = 1 THEN "offset" ELSE 0 END, ${now()}, 0, 0
             FROM ingests WHERE namespace = ${namespace} AND ref = ${ref}`,
       )
       .onConflictDoNothing(),

@@ -60,9 +60,12 @@ export function publishStatements(db: Db, p: Publication, guard: SQL = sql`1`) {
           FROM json_each(${refs}) WHERE ${guard} AND ${ours(p)}`,
     )
     .onConflictDoNothing();
+  // insert … select fills every column of gc_deletions in table order; a new entry has attempts 0, retry_at 0.
   const orphan = db
     .insert(gcDeletions)
-    .select(sql`SELECT ${p.objectKey}, NULL, ${p.namespace}, ${p.size}, ${p.at} WHERE ${guard} AND NOT ${ours(p)}`)
+    .select(
+      sql`SELECT ${p.objectKey}, NULL, ${p.namespace}, ${p.size}, ${p.at}, 0, 0 WHERE ${guard} AND NOT ${ours(p)}`,
+    )
     .onConflictDoNothing();
   return { insert, refs: refRows, orphan };
 }

@@ -71,10 +71,11 @@ export async function updateLabels(
  */
 export async function deleteContent(db: Db, namespace: string, digest: string): Promise<void> {
   const [, , removed] = await db.batch([
+    // insert … select fills every column of gc_deletions in table order; a new entry has attempts 0, retry_at 0.
     db
       .insert(gcDeletions)
       .select(
-        sql`SELECT object_key, NULL, namespace, size, ${now()} FROM content
+        sql`SELECT object_key, NULL, namespace, size, ${now()}, 0, 0 FROM content
             WHERE namespace = ${namespace} AND digest = ${digest}`,
       )
       .onConflictDoNothing(),
