@@ -5,15 +5,23 @@
  */
 import { env } from "cloudflare:workers";
 import { newBlobKey, newIngestKey } from "../src/content/keys";
+import { DEFAULT_LIMITS } from "../src/gc/budget";
 import { type CollectOptions, type CollectorDeps, collect } from "../src/gc/collector";
 import { isContentReference } from "../src/model/labels";
 import { sha256 } from "./helpers";
+
+/**
+ * TEST_LIMITS: the default statement and R2 budgets, with time to spare. Tests assert counts, and
+ * a loaded machine must not turn them into an incomplete run; budget tests pass their own limits.
+ */
+export const TEST_LIMITS = { ...DEFAULT_LIMITS, timeMs: 10 * 60_000 };
 
 /** deps are the collector's dependencies on the test bindings; pass a wrapped bucket to count. */
 export const deps = (over: Partial<CollectorDeps> = {}): CollectorDeps => ({
   db: env.DB,
   bucket: env.BLOBS,
   orphanGraceMs: 3_600_000,
+  limits: TEST_LIMITS,
   ...over,
 });
 
