@@ -23,9 +23,12 @@ export interface PushOptions {
   leaseId?: string;
   /** Labels the blob gets. */
   labels?: Labels;
-  /** Ingest ref; give the same one to resume an interrupted push (default: random). */
+  /**
+   * Ingest ref; give the same one to resume an interrupted push (default: random). A push with a
+   * ref always goes through an ingest, whatever the size, so that it can resume.
+   */
   ref?: string;
-  /** Size from which an ingest is used (default 16 MiB). */
+  /** Size from which an ingest is used (default 16 MiB; ignored when `ref` is given). */
   threshold?: number;
   /** Ingest part size for a new ingest (default 8 MiB). */
   partSize?: number;
@@ -50,7 +53,8 @@ export async function push(
   source: PushSource,
   options: PushOptions = {},
 ): Promise<PushResult> {
-  const threshold = options.threshold ?? DEFAULT_PUSH_THRESHOLD;
+  // A named ref may be an upload already under way: never PUT past it (that would leave it behind).
+  const threshold = options.ref !== undefined ? 0 : (options.threshold ?? DEFAULT_PUSH_THRESHOLD);
   const opened = await openSource(source);
   const iterator = opened.chunks[Symbol.asyncIterator]();
 
