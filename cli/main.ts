@@ -43,8 +43,25 @@ export async function main(argv: string[]): Promise<number> {
     if (isApiError(err)) {
       process.stderr.write(`leasehold: ${err.message} (${err.code}, request ${err.requestId})\n`);
     } else {
-      process.stderr.write(`leasehold: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`leasehold: ${describeError(err)}\n`);
     }
     return 1;
   }
+}
+
+/**
+ * describeError renders a failure that is not the service's answer. Node's fetch says only
+ * "fetch failed" and keeps the reason (ECONNREFUSED, a DNS failure) in `cause`, for `localhost`
+ * as an AggregateError of one failure per address tried; those reasons are appended.
+ */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const reasons = causes(err.cause).filter((r) => r !== "" && !err.message.includes(r));
+  return reasons.length === 0 ? err.message : `${err.message}: ${[...new Set(reasons)].join("; ")}`;
+}
+
+function causes(cause: unknown): string[] {
+  if (cause instanceof AggregateError && cause.errors.length > 0) return cause.errors.flatMap(causes);
+  if (cause instanceof Error) return [cause.message || String((cause as { code?: unknown }).code ?? cause.name)];
+  return cause === undefined ? [] : [String(cause)];
 }

@@ -32,9 +32,10 @@ export function table(headings: string[], rows: string[][]): string {
   return [line(headings), ...rows.map(line)].join("\n");
 }
 
-/** emit prints `value` as JSON, or as what `human` makes of it. */
+/** emit prints `value` as JSON, or as what `human` makes of it (nothing at all when that is empty). */
 export function emit<T>(out: Output, value: T, human: (v: T) => string): void {
-  out.print(out.json ? JSON.stringify(value, null, 2) : human(value));
+  const text = out.json ? JSON.stringify(value, null, 2) : human(value);
+  if (text !== "") out.print(text);
 }
 
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];

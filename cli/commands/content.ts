@@ -28,7 +28,7 @@ export function registerContent(program: Command): void {
     .option("--lease <id>", "add the blob to this lease as it becomes visible")
     .option("-l, --label <key=value>", "label (repeatable)", collect, [])
     .option("--ref <ref>", "ingest ref; push again with the same ref to resume")
-    .option("--part-size <bytes>", "ingest part size", Number)
+    .option("--part-size <bytes>", "upload in parts of this size when the file is larger than one part", Number)
     .option("--no-progress", "no progress bar")
     .action(
       action(async ({ ns, out }, file: string, o: PushFlags) => {
@@ -36,9 +36,10 @@ export function registerContent(program: Command): void {
         const size = file === "-" ? null : (await stat(file)).size;
         const bar = progressBar("push", size, o.progress && !out.json);
         const labels = parseLabels(o.label) as Record<string, string>;
-        const result = await ns
-          .push(source, { leaseId: o.lease, labels, ref: o.ref, partSize: o.partSize, onProgress: bar.update })
-          .finally(() => bar.stop());
+        // Without --part-size the client's threshold (16 MiB) decides; with it, anything above one part.
+        const threshold = o.partSize === undefined ? undefined : o.partSize + 1;
+        const options = { leaseId: o.lease, labels, ref: o.ref, partSize: o.partSize, threshold };
+        const result = await ns.push(source, { ...options, onProgress: bar.update }).finally(() => bar.stop());
         emit(out, result, (r) => r.digest);
       }),
     );
