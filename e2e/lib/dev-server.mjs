@@ -4,7 +4,7 @@
  * on a free port (never 8787 or 8801). `stop()` ends the process group and removes the state.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, ROOT, startWrangler, stopWrangler } from "../../scripts/lib/wrangler-dev.mjs";
 
@@ -25,9 +25,13 @@ export async function startDevServer() {
       extraArgs: ["--test-scheduled"],
       label: "the dev server",
     });
+    const forget = killOnExit(child, persistTo);
     let stopped;
     const stop = () => {
-      stopped ??= stopWrangler(child).finally(() => rmSync(persistTo, { recursive: true, force: true }));
+      stopped ??= stopWrangler(child).finally(() => {
+        forget();
+        rmSync(persistTo, { recursive: true, force: true });
+      });
       return stopped;
     };
     return { base, token: TOKEN, stop };
@@ -35,4 +39,32 @@ export async function startDevServer() {
     rmSync(persistTo, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * killOnExit covers the exits `stop()` never sees (an uncaught error, ^C, the runner's SIGTERM):
+ * wrangler leads its own process group, so without this it would outlive the tests. It returns
+ * the function that removes the hooks again.
+ */
+function killOnExit(child, persistTo) {
+  const kill = () => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+  const onSignal = (name) => {
+    kill();
+    process.exit(128 + constants.signals[name]);
+  };
+  process.once("exit", kill);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return () => {
+    process.off("exit", kill);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
 }
