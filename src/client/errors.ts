@@ -4,7 +4,7 @@
  * test `err.code`, never the message text.
  */
 
-/** ApiErrorCode lists the contract's error codes (API.md, "Errors"). */
+/** ApiErrorCode lists the contract's error codes (docs/contract.md, "Errors"). */
 export type ApiErrorCode =
   | "invalid_argument"
   | "unauthenticated"
