@@ -255,6 +255,19 @@ describe("content", () => {
     await fails([...ns, "content", "get", sha256("absent")], "not_found");
   });
 
+  test("content get: a reader that stops early (| head) ends it quietly", { timeout: 60_000 }, async () => {
+    const big = randomBytes(8 * MiB);
+    const { digest } = await json([...ns, "content", "push", file("head.bin", big)]);
+    const child = spawnCli([...ns, "content", "get", digest]);
+    child.stdin.end();
+    const err = [];
+    child.stderr.on("data", (d) => err.push(d));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    assert.equal(Buffer.concat(err).toString(), "");
+    assert.equal(code, 0);
+  });
+
   test("content ls, info and label", async () => {
     const table = await ok([...ns, "content", "ls"]);
     assert.deepEqual(header(table.stdout), ["DIGEST", "SIZE", "CREATED AT", "LABELS"]);

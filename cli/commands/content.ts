@@ -68,7 +68,13 @@ export function registerContent(program: Command): void {
         const body = res.body
           ? Readable.fromWeb(res.body as import("node:stream/web").ReadableStream)
           : Readable.from([]);
-        await pipeline(body, count, sink, { end: o.output !== undefined }).finally(() => bar.stop());
+        await pipeline(body, count, sink, { end: o.output !== undefined })
+          .catch((err: unknown) => {
+            // The reader of stdout went away (`| head`): what it wanted, it got. End quietly.
+            if (sink === process.stdout && (err as { code?: unknown }).code === "EPIPE") return;
+            throw err;
+          })
+          .finally(() => bar.stop());
       }),
     );
 
