@@ -46,3 +46,54 @@ export async function scanPage<Row, Item>(input: ScanInput<Row, Item>) {
   // Budget spent: resume after the last row read.
   return { items, nextCursor: after === undefined ? null : encodeCursor([after]) };
 }
+
+/** WindowEnd is how many rows a scan window held and the key of its last row (null if none). */
+export interface WindowEnd {
+  n: number;
+  last: string | null;
+}
+
+export interface WindowScanInput<Row, Item> {
+  limit: number;
+  cursor?: string | undefined;
+  /**
+   * read returns, in key order, at most `count` rows that the filter keeps among the `window`
+   * rows with key strictly after `after` (filtered inside D1). With `withEnd` it also returns,
+   * from the same batch (one snapshot), the window's WindowEnd.
+   */
+  read: (
+    after: string | undefined,
+    window: number,
+    count: number,
+    withEnd: boolean,
+  ) => Promise<{ rows: Row[]; end?: WindowEnd | undefined }>;
+  key: (row: Row) => string;
+  render: (row: Row) => Item;
+}
+
+/**
+ * windowPage is `scanPage` for a filter D1 evaluates itself: a page reads at most SCAN_BUDGET
+ * rows in one statement and fetches only the rows it returns (plus one, to know a next page
+ * exists). A short page read its whole window; it is read again together with the window's end
+ * in one batch, so the cursor sits exactly where that snapshot's reading stopped and pages never
+ * skip or repeat a row that exists for the whole listing.
+ */
+export async function windowPage<Row, Item>(input: WindowScanInput<Row, Item>) {
+  const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, 1)[0];
+  const want = input.limit + 1;
+  const full = (rows: Row[]) => {
+    const items = rows.slice(0, input.limit);
+    const last = items.at(-1);
+    return { items: items.map(input.render), nextCursor: last === undefined ? null : encodeCursor([input.key(last)]) };
+  };
+
+  const first = await input.read(after, SCAN_BUDGET, want, false);
+  if (first.rows.length >= want) return full(first.rows);
+  const again = await input.read(after, SCAN_BUDGET, want, true);
+  if (again.rows.length >= want) return full(again.rows);
+  const end = again.end ?? { n: 0, last: null };
+  return {
+    items: again.rows.map(input.render),
+    nextCursor: end.n < SCAN_BUDGET || end.last === null ? null : encodeCursor([end.last]),
+  };
+}

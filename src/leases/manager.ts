@@ -3,11 +3,12 @@
  * as containerd's lease manager, plus update (containerd leases are immutable; ours may be
  * relabelled or re-timed until they expire, never revived after).
  */
-import { and, asc, eq, gt, gte, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { scanPage } from "../db/scan";
+import { scanPage, windowPage } from "../db/scan";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "../errors";
 import { type FilterSet, matchFilters, parseFilters } from "../filters";
+import { filterSql, labelsAdaptor } from "../filters/sql";
 import { randomLeaseId } from "../model/identifiers";
 import {
   countProblem,
@@ -89,23 +90,87 @@ const matches = (set: FilterSet, row: LeaseRow) => {
   return matchFilters(set, (path) => leaseField(row, labels, path));
 };
 
+/** LEASE_SQL_FIELDS are the filter fields of a lease as columns of a row read from `leases`. */
+const LEASE_SQL_FIELDS = labelsAdaptor(sql`labels`, { id: sql`id` });
+
+const LEASE_COLUMNS = {
+  namespace: leases.namespace,
+  id: leases.id,
+  createdAt: leases.createdAt,
+  labels: leases.labels,
+  expiresAt: leases.expiresAt,
+  flat: leases.flat,
+};
+
+/** afterIn is the keyset condition: leases of `namespace` with id after `after`. */
+const afterIn = (namespace: string, after: string | undefined) =>
+  and(eq(leases.namespace, namespace), after === undefined ? undefined : gt(leases.id, after));
+
+/** leaseWindow selects the first `window` leases of a namespace with id after `after`, in id order. */
+const leaseWindow = (db: Db, namespace: string, after: string | undefined, window: number) =>
+  db.select(LEASE_COLUMNS).from(leases).where(afterIn(namespace, after)).orderBy(asc(leases.id)).limit(window);
+
+/** WindowRead is one read of `windowPage`: `count` rows at most from `window` rows after `after`. */
+interface WindowRead {
+  after: string | undefined;
+  window: number;
+  count: number;
+}
+
+/**
+ * leaseWindowStatements are the statements of one `windowPage` read: `rows`, the leases of the
+ * window that `where` keeps (D1 filters them; only those rows leave the database), and `end`, how
+ * many leases the window holds and its last id (a covering scan of the primary key).
+ */
+export function leaseWindowStatements(db: Db, namespace: string, where: SQL, read: WindowRead) {
+  const w = leaseWindow(db, namespace, read.after, read.window).as("w");
+  const rows = db.select().from(w).where(where).orderBy(asc(w.id)).limit(read.count);
+  const k = db
+    .select({ id: leases.id })
+    .from(leases)
+    .where(afterIn(namespace, read.after))
+    .orderBy(asc(leases.id))
+    .limit(read.window)
+    .as("k");
+  const end = db.select({ n: sql<number>`count(*)`, last: sql<string | null>`max(${k.id})` }).from(k);
+  return { rows, end };
+}
+
+/** readLeaseWindow runs `rows` alone, or with `withEnd` both statements in one batch (one snapshot). */
+async function readLeaseWindow(db: Db, namespace: string, where: SQL, read: WindowRead & { withEnd: boolean }) {
+  const { rows, end } = leaseWindowStatements(db, namespace, where, read);
+  if (!read.withEnd) return { rows: (await rows) as LeaseRow[] };
+  const [got, [e]] = await db.batch([rows, end]);
+  return { rows: got as LeaseRow[], end: e };
+}
+
+/** leaseFilterSql is the filter set as one SQL condition on a lease row, if SQLite can match it exactly. */
+export const leaseFilterSql = (set: FilterSet): SQL | undefined => filterSql(set, LEASE_SQL_FIELDS);
+
 /**
  * listLeases pages through a namespace's leases by id (byte order), keeping those the filters
- * match. A selective filter can return a short page with a cursor (see `scanPage`).
+ * match. Filters SQLite can evaluate exactly (`==`, `!=`, presence on `id` and labels) run inside
+ * D1 (`windowPage`); the others (`~=`) are matched in the isolate (`scanPage`). Either way a page
+ * reads at most SCAN_BUDGET rows, so a selective filter can return a short page with a cursor.
  */
 export async function listLeases(db: Db, namespace: string, input: ListInput) {
   const set = parseFilters(input.filters);
+  const where = set.length === 0 ? undefined : leaseFilterSql(set);
+  if (where !== undefined) {
+    const page = await windowPage({
+      limit: input.limit,
+      cursor: input.cursor,
+      read: (after, window, count, withEnd) => readLeaseWindow(db, namespace, where, { after, window, count, withEnd }),
+      key: (row) => row.id,
+      render: toLease,
+    });
+    return { leases: page.items, nextCursor: page.nextCursor };
+  }
   const page = await scanPage({
     limit: input.limit,
     cursor: input.cursor,
     unfiltered: set.length === 0,
-    fetch: (after, count) =>
-      db
-        .select()
-        .from(leases)
-        .where(and(eq(leases.namespace, namespace), after === undefined ? undefined : gt(leases.id, after)))
-        .orderBy(asc(leases.id))
-        .limit(count),
+    fetch: (after, count) => leaseWindow(db, namespace, after, count),
     key: (row) => row.id,
     match: (row) => matches(set, row),
     render: toLease,
