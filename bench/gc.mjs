@@ -11,14 +11,16 @@ import { median } from "./lib/report.mjs";
 const BLOBS_PER_LEASE = 100;
 const LEASES_PER_REQUEST = 50;
 
-/** seed empties the store, then writes an N-blob data set, 5000 blobs a request. */
+/** seed empties the store, then writes an N-blob data set, 5000 blobs a request; returns D1's file size after. */
 async function seed(base, n) {
   await call(base, "POST", "/__bench/wipe");
   const leases = n / BLOBS_PER_LEASE;
+  let sizeAfter = 0;
   for (let first = 0; first < leases; first += LEASES_PER_REQUEST) {
     const count = Math.min(LEASES_PER_REQUEST, leases - first);
-    await call(base, "POST", `/__bench/seed/gc?ns=gc&first=${first}&leases=${count}`);
+    sizeAfter = (await call(base, "POST", `/__bench/seed/gc?ns=gc&first=${first}&leases=${count}`)).data.sizeAfter;
   }
+  return sizeAfter;
 }
 
 /** ours runs bounded collections until one completes. */
@@ -51,9 +53,10 @@ export async function collection(base, sizes, roundsOf, log) {
   const results = [];
   for (const n of sizes) {
     const samples = { ours: [], raw: [] };
+    let dbBytes = 0;
     for (let r = 0; r < roundsOf(n); r++) {
       let t = performance.now();
-      await seed(base, n);
+      dbBytes = await seed(base, n);
       log(`  gc ${n}: seeded in ${((performance.now() - t) / 1000).toFixed(0)} s`);
       const o = await ours(base);
       t = performance.now();
@@ -93,21 +96,34 @@ export async function collection(base, sizes, roundsOf, log) {
           target: "≤ 10",
           met: readPerBlob <= 10,
         },
+        { figure: `gc ${n}: D1 rows read per collected blob`, value: (o.cost.rowsRead / dead).toFixed(2) },
         { figure: `gc ${n}: D1 rows written per collected blob`, value: (o.cost.rowsWritten / dead).toFixed(2) },
         { figure: `gc ${n}: R2 calls per collected blob`, value: (r2Total(o.cost) / dead).toFixed(4) },
-        { figure: `gc ${n}: dead blobs cleared by the first bounded run`, value: String(o.runs[0].objectsDeleted) },
+        {
+          figure: `gc ${n}: dead blobs the first bounded run cleared (of ${dead})`,
+          value: `${o.runs[0].objectsDeleted}${o.runs[0].complete ? " (complete)" : ""}`,
+        },
+        { figure: `gc ${n}: bounded runs to complete`, value: String(o.runs.length) },
         { figure: `gc ${n}: raw baseline D1 rows read per blob`, value: (samples.raw[0].cost.rowsRead / n).toFixed(2) },
       ],
+      dbBytes,
       rawCost: samples.raw[0].cost,
       oursCost: o.cost,
     });
   }
   const first = results[0];
   const last = results.at(-1);
+  // Marginal D1 bytes per blob of the seed's shape (content, refs, leases, resources and indexes):
+  // the file growth from the smallest to the largest data set (freed pages are reused, not returned).
+  const bytesPerBlob = (last.dbBytes - first.dbBytes) / (last.n - first.n);
   const growth = last.ours.medianMs / first.ours.medianMs;
   const allowed = (10 * last.n) / first.n / 8; // 80k ≤ 10 × 10k, scaled to the sizes measured
   return {
     results,
+    bytesPerBlob: {
+      figure: "D1 bytes per blob in the store (file growth, smallest to largest N)",
+      value: Number.isFinite(bytesPerBlob) ? bytesPerBlob.toFixed(0) : "-",
+    },
     growth: {
       figure: `gc time ${last.n.toLocaleString("en-US")} / ${first.n.toLocaleString("en-US")}`,
       value: growth.toFixed(2),

@@ -6,7 +6,9 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import { contentStatement } from "../src/content/info";
 import { openDb } from "../src/db/client";
+import { parseFilters } from "../src/filters";
 import { dequeueSql, markSql, queuedSql, sweepSql, unreferencedSql } from "../src/gc/sql";
+import { leaseFilterSql, leaseWindowStatements } from "../src/leases/manager";
 import { holdStatement } from "../src/leases/resources";
 import { leases } from "../src/leases/schema";
 
@@ -19,6 +21,9 @@ const paramCount = (sql: string): number => {
 /** queryPlans returns `{ name: plan lines }` for every measured statement. */
 export async function queryPlans(d1: D1Database): Promise<Record<string, string[]>> {
   const db = openDb(d1);
+  const teamCi = leaseFilterSql(parseFilters(["labels.team==ci"]));
+  if (teamCi === undefined) throw new Error("labels.team==ci should filter in D1");
+  const window = leaseWindowStatements(db, "n", teamCi, { after: "a", window: 5000, count: 1001 });
   const statements: Record<string, { sql: string; params?: unknown[] }> = {
     "lease create": db.insert(leases).values({ namespace: "n", id: "i", createdAt: 0 }).onConflictDoNothing().toSQL(),
     "lease lookup": db
@@ -33,6 +38,8 @@ export async function queryPlans(d1: D1Database): Promise<Record<string, string[
       .orderBy(asc(leases.id))
       .limit(1001)
       .toSQL(),
+    "lease list page, filter in D1": window.rows.toSQL(),
+    "lease list window end": window.end.toSQL(),
     "add resources": holdStatement(db, "n", "l", [{ type: "content", id: "sha256:0" }], 0).toSQL(),
     "content by digest": contentStatement(db, "n", "sha256:0").toSQL(),
     "gc mark": { sql: markSql(false) },

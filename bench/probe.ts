@@ -5,7 +5,10 @@
 import { Hasher } from "../src/content/hash";
 import { newBlobKey } from "../src/content/keys";
 
-/** probePut: `fixed` pipes through a FixedLengthStream; `hash` also through the Hasher transform; `tee` hashes a tee'd copy. */
+/**
+ * probePut: `fixed` pipes through a FixedLengthStream; `hash` also through the Hasher transform;
+ * `tee` hashes a tee'd copy; `overlap` and `bounded` let the digest lag behind the upload.
+ */
 export async function probePut(bucket: R2Bucket, ns: string, request: Request, mode: string) {
   const length = Number(request.headers.get("Content-Length"));
   const body = request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
@@ -30,6 +33,24 @@ export async function probePut(bucket: R2Bucket, ns: string, request: Request, m
       flush: () => writer.close(),
     });
     await Promise.all([body.pipeThrough(overlap).pipeTo(fixed.writable), bucket.put(key, fixed.readable)]);
+    await sink.digest;
+  } else if (mode === "bounded") {
+    // Like Hasher, but the digest may fall behind by up to 8 MiB before the chunk waits for it.
+    const sink = new crypto.DigestStream("SHA-256");
+    const writer = sink.getWriter();
+    let pending = 0;
+    const bounded = new TransformStream<Uint8Array, Uint8Array>({
+      transform: async (chunk, controller) => {
+        controller.enqueue(chunk);
+        pending += chunk.byteLength;
+        const written = writer.write(chunk).then(() => {
+          pending -= chunk.byteLength;
+        });
+        if (pending > 8 * 1024 * 1024) await written;
+      },
+      flush: () => writer.close(),
+    });
+    await Promise.all([body.pipeThrough(bounded).pipeTo(fixed.writable), bucket.put(key, fixed.readable)]);
     await sink.digest;
   } else if (mode === "digest-only") {
     const sink = new crypto.DigestStream("SHA-256");

@@ -160,7 +160,7 @@ export async function blobs(base, rounds) {
 }
 
 /** UPLOAD_PROBES: the steps of a verified upload, each alone (bench/probe.ts). */
-const UPLOAD_PROBES = ["fixed", "digest-only", "hash", "tee", "overlap"];
+const UPLOAD_PROBES = ["fixed", "digest-only", "hash", "tee", "overlap", "bounded"];
 
 /** uploadBreakdown times the probes beside the raw put, to attribute the upload's gap. */
 export async function uploadBreakdown(base, rounds) {

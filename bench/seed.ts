@@ -91,8 +91,9 @@ export async function seedGc(db: D1Database, bucket: R2Bucket, ns: string, first
     ...chunks(leaseRows, ROWS_PER_STATEMENT).map((c) => db.prepare(LEASES_INSERT).bind(ns, at, JSON.stringify(c))),
     ...chunks(held, ROWS_PER_STATEMENT).map((c) => db.prepare(RESOURCES_INSERT).bind(ns, JSON.stringify(c))),
   ];
-  await db.batch(statements);
-  return { blobs: blobs.length, leases: leaseRows.length };
+  const results = await db.batch(statements);
+  // D1's size of the whole database file after the batch, in bytes (meta.size_after).
+  return { blobs: blobs.length, leases: leaseRows.length, sizeAfter: results.at(-1)?.meta.size_after ?? 0 };
 }
 
 /** seedLeases writes `n` never-expiring leases `lease-00000`…; label `team` cycles over TEAMS. */
