@@ -18,6 +18,9 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
+      // Stylesheets the Worker serves are imported as text (`?raw`, see wrangler.toml); Vitest
+      // blanks CSS it is not told to process.
+      css: { include: [/\.css\?raw$/] },
       testTimeout: 60_000,
     },
   };

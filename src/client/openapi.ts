@@ -44,6 +44,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -81,6 +90,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -90,6 +108,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "already_exists",
+             *         "message": "lease \"build-42\" already exists",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -136,6 +163,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -147,6 +183,7 @@ export interface paths {
     delete: {
       parameters: {
         query?: {
+          /** @description true: collect before answering */
           sync?: "true" | "false";
         };
         header?: never;
@@ -182,6 +219,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -191,6 +237,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unavailable",
+             *         "message": "the garbage collector is busy with another run, retry later",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -230,6 +285,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -239,6 +303,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -248,6 +321,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "failed_precondition",
+             *         "message": "lease \"build-42\" has expired",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -298,6 +380,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -307,6 +398,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -316,6 +416,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_implemented",
+             *         "message": "resource type \"images\" is not supported",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -352,6 +461,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -361,6 +479,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -370,6 +497,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "failed_precondition",
+             *         "message": "lease \"build-42\" has expired",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -379,6 +515,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_implemented",
+             *         "message": "resource type \"images\" is not supported",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -413,6 +558,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -422,6 +576,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -431,6 +594,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_implemented",
+             *         "message": "resource type \"images\" is not supported",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -495,6 +667,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -504,6 +685,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "range_not_satisfiable",
+             *         "message": "range not satisfiable for a blob of 17 bytes",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -549,6 +739,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -558,6 +757,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -567,6 +775,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "length_required",
+             *         "message": "Content-Length is required for a blob upload",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -576,6 +793,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "failed_precondition",
+             *         "message": "lease \"build-42\" has expired",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -585,6 +811,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "payload_too_large",
+             *         "message": "single-request uploads are limited to 104857600 bytes; use an ingest (POST .../ingests) for larger blobs",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -617,6 +852,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -656,6 +900,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -665,6 +918,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -707,6 +969,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -763,6 +1034,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -817,6 +1097,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -856,6 +1145,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -865,6 +1163,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -874,6 +1181,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "already_exists",
+             *         "message": "lease \"build-42\" already exists",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -883,6 +1199,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "failed_precondition",
+             *         "message": "lease \"build-42\" has expired",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -929,6 +1254,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -962,6 +1296,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -998,6 +1341,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1007,6 +1359,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1016,6 +1377,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "already_exists",
+             *         "message": "lease \"build-42\" already exists",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1025,6 +1395,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "length_required",
+             *         "message": "Content-Length is required for a blob upload",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1084,6 +1463,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1093,6 +1481,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1102,6 +1499,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "already_exists",
+             *         "message": "lease \"build-42\" already exists",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1111,6 +1517,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "failed_precondition",
+             *         "message": "lease \"build-42\" has expired",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1164,6 +1579,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1173,6 +1597,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1182,6 +1615,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1191,6 +1633,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unavailable",
+             *         "message": "the garbage collector is busy with another run, retry later",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1238,6 +1689,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1247,6 +1707,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1256,6 +1725,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1306,6 +1784,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1315,6 +1802,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1324,6 +1820,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1333,6 +1838,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_implemented",
+             *         "message": "resource type \"images\" is not supported",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1380,6 +1894,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1389,6 +1912,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1424,6 +1956,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1433,6 +1974,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1442,6 +1992,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1488,6 +2047,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1497,6 +2065,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1506,6 +2083,15 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "not_found",
+             *         "message": "lease \"build-42\" not found",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
             "application/json": components["schemas"]["Error"];
           };
         };
@@ -1516,10 +2102,212 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/namespaces": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the namespaces holding a lease, a blob or an ingest, by name (admin; extension) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description nextCursor of the previous page */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of namespace names */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["NamespacePage"];
+          };
+        };
+        /** @description Error */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Error */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Error */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/namespaces/{ns}/resource-counts": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Count the resources some leases hold, by type (admin; extension) */
+    get: {
+      parameters: {
+        query: {
+          /** @description a lease id; repeat for more (at most 100) */
+          lease: string | string[];
+        };
+        header?: never;
+        path: {
+          ns: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One entry per lease that exists, in the order asked */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              counts: components["schemas"]["ResourceCount"][];
+            };
+          };
+        };
+        /** @description Error */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "invalid_argument",
+             *         "message": "invalid body: ttl: Too small: expected number to be >=1",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Error */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "unauthenticated",
+             *         "message": "missing Authorization header; send Authorization: Bearer <token>",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Error */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            /**
+             * @example {
+             *       "error": {
+             *         "code": "permission_denied",
+             *         "message": "this route needs an admin token; token \"3f9c\" is write",
+             *         "requestId": "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90"
+             *       }
+             *     }
+             */
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @example {
+     *       "id": "build-42",
+     *       "createdAt": "2026-12-03T17:00:00.000Z",
+     *       "labels": {
+     *         "team": "ci",
+     *         "containerd.io/gc.expire": "2026-12-03T18:00:00.000Z"
+     *       },
+     *       "expiresAt": "2026-12-03T18:00:00.000Z"
+     *     }
+     */
     Lease: {
       id: string;
       createdAt: string;
@@ -1534,9 +2322,19 @@ export interface components {
         code: string;
         /** @example lease "build-42" not found */
         message: string;
+        /** @example 4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90 */
         requestId: string;
       };
     };
+    /**
+     * @example {
+     *       "id": "build-42",
+     *       "ttl": 3600,
+     *       "labels": {
+     *         "team": "ci"
+     *       }
+     *     }
+     */
     CreateLease: {
       /** @example build-42 */
       id?: string;
@@ -1554,6 +2352,15 @@ export interface components {
       /** @example 2026-12-03T18:00:00.000Z */
       expiresAt?: string;
     };
+    /**
+     * @example {
+     *       "labels": {
+     *         "team": null,
+     *         "stage": "test"
+     *       },
+     *       "ttl": 7200
+     *     }
+     */
     UpdateLease: {
       /**
        * @example {
@@ -1569,6 +2376,23 @@ export interface components {
       /** @example 2026-12-03T18:00:00.000Z */
       expiresAt?: string | null;
     };
+    /**
+     * @example {
+     *       "id": "6d1f0c9e-2b4a-4c8e-9f3d-7a5b1e2c4d60",
+     *       "trigger": "cron",
+     *       "dryRun": false,
+     *       "startedAt": "2026-12-03T18:05:00.012Z",
+     *       "finishedAt": "2026-12-03T18:05:00.196Z",
+     *       "complete": true,
+     *       "leasesExpired": 1,
+     *       "contentDeleted": 2,
+     *       "ingestsAborted": 0,
+     *       "objectsDeleted": 2,
+     *       "orphansDeleted": 0,
+     *       "bytesFreed": 12582929,
+     *       "durationMs": 184
+     *     }
+     */
     GcRun: {
       id: string;
       /** @enum {string} */
@@ -1585,6 +2409,20 @@ export interface components {
       bytesFreed: number;
       durationMs: number | null;
     };
+    /**
+     * @example {
+     *       "resources": [
+     *         {
+     *           "type": "content",
+     *           "id": "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+     *         },
+     *         {
+     *           "type": "ingests",
+     *           "id": "upload-1"
+     *         }
+     *       ]
+     *     }
+     */
     AddResources:
       | components["schemas"]["Resource"]
       | {
@@ -1596,6 +2434,17 @@ export interface components {
       /** @example sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae */
       id: string;
     };
+    /**
+     * @example {
+     *       "digest": "sha256:53d49cae00d8cebf64c6f66ee04f1818a28af697113cba301b644cd4e4780a04",
+     *       "size": 17,
+     *       "labels": {
+     *         "app": "demo"
+     *       },
+     *       "createdAt": "2026-12-03T17:00:00.000Z",
+     *       "updatedAt": "2026-12-03T17:05:00.000Z"
+     *     }
+     */
     ContentInfo: {
       digest: string;
       size: number;
@@ -1605,6 +2454,14 @@ export interface components {
       createdAt: string;
       updatedAt: string;
     };
+    /**
+     * @example {
+     *       "labels": {
+     *         "app": "demo",
+     *         "stage": null
+     *       }
+     *     }
+     */
     PatchContent: {
       /**
        * @example {
@@ -1616,6 +2473,18 @@ export interface components {
         [key: string]: string | null;
       };
     };
+    /**
+     * @example {
+     *       "ref": "layer-upload-1",
+     *       "offset": 5242880,
+     *       "partSize": 5242880,
+     *       "expectedDigest": "sha256:4ee8bd3a8bcf6f51e5e8e2a0c9b1d7f3e6a4c2b8d0f9e7a5c3b1d9f7e5a3c1b9",
+     *       "expectedSize": 12582912,
+     *       "startedAt": "2026-12-03T17:00:00.000Z",
+     *       "updatedAt": "2026-12-03T17:00:04.000Z",
+     *       "expiresAt": null
+     *     }
+     */
     IngestStatus: {
       ref: string;
       offset: number;
@@ -1626,6 +2495,14 @@ export interface components {
       updatedAt: string;
       expiresAt: string | null;
     };
+    /**
+     * @example {
+     *       "ref": "layer-upload-1",
+     *       "expectedDigest": "sha256:4ee8bd3a8bcf6f51e5e8e2a0c9b1d7f3e6a4c2b8d0f9e7a5c3b1d9f7e5a3c1b9",
+     *       "expectedSize": 12582912,
+     *       "partSize": 5242880
+     *     }
+     */
     CreateIngest: {
       /** @example layer-upload-1 */
       ref: string;
@@ -1635,6 +2512,15 @@ export interface components {
       /** @example 8388608 */
       partSize?: number;
     };
+    /**
+     * @example {
+     *       "digest": "sha256:4ee8bd3a8bcf6f51e5e8e2a0c9b1d7f3e6a4c2b8d0f9e7a5c3b1d9f7e5a3c1b9",
+     *       "size": 12582912,
+     *       "labels": {
+     *         "app": "demo"
+     *       }
+     *     }
+     */
     CommitIngest: {
       /** @example sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae */
       digest?: string;
@@ -1649,6 +2535,24 @@ export interface components {
         [key: string]: string;
       };
     };
+    /**
+     * @example {
+     *       "type": "content",
+     *       "id": "sha256:53d49cae00d8cebf64c6f66ee04f1818a28af697113cba301b644cd4e4780a04",
+     *       "live": true,
+     *       "reason": "lease",
+     *       "path": [
+     *         {
+     *           "type": "lease",
+     *           "id": "build-42"
+     *         },
+     *         {
+     *           "type": "content",
+     *           "id": "sha256:53d49cae00d8cebf64c6f66ee04f1818a28af697113cba301b644cd4e4780a04"
+     *         }
+     *       ]
+     *     }
+     */
     GcExplanation: {
       type: string;
       id: string;
@@ -1660,6 +2564,17 @@ export interface components {
         id: string;
       }[];
     };
+    /**
+     * @example {
+     *       "id": "3f9c2b7a1d4e6f80",
+     *       "role": "write",
+     *       "namespaces": [
+     *         "default"
+     *       ],
+     *       "createdAt": "2026-12-03T17:00:00.000Z",
+     *       "token": "lh_3f9c2b7a1d4e6f80_9b1e4f7a2c5d8e0b3f6a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7f0a3c6e9b2d"
+     *     }
+     */
     IssuedToken: {
       id: string;
       /** @enum {string} */
@@ -1675,6 +2590,15 @@ export interface components {
       /** @description The secret; shown only here */
       token: string;
     };
+    /**
+     * @example {
+     *       "role": "write",
+     *       "namespaces": [
+     *         "default"
+     *       ],
+     *       "description": "CI cache"
+     *     }
+     */
     IssueToken: {
       /** @enum {string} */
       role: "read" | "write" | "admin";
@@ -1687,6 +2611,17 @@ export interface components {
       namespaces: "*" | string[];
       description?: string;
     };
+    /**
+     * @example {
+     *       "id": "3f9c2b7a1d4e6f80",
+     *       "role": "write",
+     *       "namespaces": [
+     *         "default"
+     *       ],
+     *       "description": "CI cache",
+     *       "createdAt": "2026-12-03T17:00:00.000Z"
+     *     }
+     */
     Token: {
       id: string;
       /** @enum {string} */
@@ -1700,6 +2635,24 @@ export interface components {
       namespaces: "*" | string[];
       description: string;
       createdAt: string;
+    };
+    /**
+     * @example {
+     *       "namespaces": [
+     *         "ci",
+     *         "default"
+     *       ],
+     *       "nextCursor": null
+     *     }
+     */
+    NamespacePage: {
+      namespaces: string[];
+      nextCursor: string | null;
+    };
+    ResourceCount: {
+      lease: string;
+      content: number;
+      ingests: number;
     };
   };
   responses: never;

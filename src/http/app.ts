@@ -18,9 +18,14 @@ import { registerContentRoutes } from "./routes/content";
 import { registerGcRoutes } from "./routes/gc";
 import { registerIngestRoutes } from "./routes/ingests";
 import { registerLeaseRoutes } from "./routes/leases";
+import { registerNamespaceRoutes } from "./routes/namespaces";
 import { registerResourceRoutes } from "./routes/resources";
 import { registerTokenRoutes } from "./routes/tokens";
 import { validationHook } from "./validation";
+import { registerAssets } from "./web/assets";
+import { registerConsolePage } from "./web/console";
+import { CONTENT_SECURITY_POLICY } from "./web/csp";
+import { registerDocsPage } from "./web/docs";
 
 /** VERSION is the service version reported by /healthz and /openapi.json. */
 export const VERSION: string = pkg.version;
@@ -48,7 +53,7 @@ export function createApp(): App {
 
   app.use(requestId({ headerName: "Request-Id" }));
   app.use(accessLog);
-  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin", contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   app.use(allowedOrigins);
   app.use("/v1/*", requestLimits, requireToken);
   app.onError(onError);
@@ -63,9 +68,20 @@ export function createApp(): App {
   registerIngestRoutes(app);
   registerGcRoutes(app);
   registerTokenRoutes(app);
+  registerNamespaceRoutes(app);
+  registerDocsPage(app);
+  registerConsolePage(app);
+  registerAssets(app);
 
+  // Every operation is under /v1 and takes a bearer token; /docs offers it through "Authorize".
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "A Leasehold token (`lh_…`), or the ADMIN_TOKEN secret",
+  });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
+    security: [{ bearer: [] }],
     info: { title: "Leasehold", version: VERSION, description: "Lease-based content store on Workers, D1 and R2." },
   });
   return app;

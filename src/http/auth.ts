@@ -10,12 +10,20 @@ import { authenticate } from "../auth/tokens";
 import { openDb } from "../db/client";
 import type { AppEnv } from "./context";
 
-const ADMIN_PATHS = /^\/v1\/(?:tokens|gc)(?:\/|$)/;
+/**
+ * ADMIN_PATHS are the admin-only routes: tokens, the collector, and the extension reads that span
+ * namespaces or serve the console (the namespace list and resource counts, docs/api.md).
+ */
+const ADMIN_PATHS = [
+  /^\/v1\/(?:tokens|gc)(?:\/|$)/,
+  /^\/v1\/namespaces\/?$/,
+  /^\/v1\/namespaces\/[^/]*\/resource-counts\/?$/,
+];
 const NAMESPACED = /^\/v1\/namespaces\/([^/]*)/;
 
 /** needOf tells what a request needs from its method and path. */
 export function needOf(method: string, path: string): Need {
-  if (ADMIN_PATHS.test(path)) return { namespace: null, access: "admin" };
+  if (ADMIN_PATHS.some((p) => p.test(path))) return { namespace: null, access: "admin" };
   const access = method === "GET" || method === "HEAD" ? "read" : "write";
   const segment = NAMESPACED.exec(path)?.[1];
   let namespace: string | null = null;

@@ -3,6 +3,7 @@
  * envelope. Routes compose these; the same definitions validate requests and feed /openapi.json.
  */
 import { z } from "@hono/zod-openapi";
+import type { ErrorCode } from "../errors";
 import { isDigest } from "../model/digest";
 import { isIdentifier, MAX_IDENTIFIER_LENGTH } from "../model/identifiers";
 import { countProblem, labelProblem } from "../model/labels";
@@ -56,7 +57,11 @@ export const LabelPatchSchema = z
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ example: 100 }),
-  cursor: z.string().max(4096).optional().openapi({ description: "nextCursor of the previous page" }),
+  cursor: z
+    .string()
+    .max(4096)
+    .optional()
+    .openapi({ description: "nextCursor of the previous page", example: "WyJidWlsZC00MiJd" }),
 });
 
 /** FilterQuery: `filter` is repeatable; one value or many arrive as an array. */
@@ -73,15 +78,37 @@ export const ErrorSchema = z
     error: z.object({
       code: z.string().openapi({ example: "not_found" }),
       message: z.string().openapi({ example: 'lease "build-42" not found' }),
-      requestId: z.string(),
+      requestId: z.string().openapi({ example: "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90" }),
     }),
   })
   .openapi("Error");
 
-/** errorResponses documents error statuses for a route. */
+/** ERROR_EXAMPLES: for each documented error status, a typical code and message. */
+const ERROR_EXAMPLES: Record<number, { code: ErrorCode; message: string }> = {
+  400: { code: "invalid_argument", message: "invalid body: ttl: Too small: expected number to be >=1" },
+  401: { code: "unauthenticated", message: "missing Authorization header; send Authorization: Bearer <token>" },
+  403: { code: "permission_denied", message: 'this route needs an admin token; token "3f9c" is write' },
+  404: { code: "not_found", message: 'lease "build-42" not found' },
+  409: { code: "already_exists", message: 'lease "build-42" already exists' },
+  411: { code: "length_required", message: "Content-Length is required for a blob upload" },
+  412: { code: "failed_precondition", message: 'lease "build-42" has expired' },
+  413: {
+    code: "payload_too_large",
+    message: "single-request uploads are limited to 104857600 bytes; use an ingest (POST .../ingests) for larger blobs",
+  },
+  416: { code: "range_not_satisfiable", message: "range not satisfiable for a blob of 17 bytes" },
+  501: { code: "not_implemented", message: 'resource type "images" is not supported' },
+  503: { code: "unavailable", message: "the garbage collector is busy with another run, retry later" },
+};
+
+/** errorResponses documents error statuses for a route, each with an example of its own code. */
 export function errorResponses(...statuses: number[]) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]),
+    statuses.map((s) => {
+      const { code, message } = ERROR_EXAMPLES[s] ?? { code: "internal", message: "internal error" };
+      const example = { error: { code, message, requestId: "4f9d2c1a-8b7e-4e0f-9a51-3c2d6b7e8f90" } };
+      return [s, { description: "Error", content: { "application/json": { schema: ErrorSchema, example } } }];
+    }),
   );
 }
 

@@ -20,6 +20,15 @@ import {
   PageQuery,
 } from "../schemas";
 
+/** INFO_EXAMPLE is a blob's info as the API returns it, for the examples of /openapi.json. */
+export const INFO_EXAMPLE = {
+  digest: "sha256:53d49cae00d8cebf64c6f66ee04f1818a28af697113cba301b644cd4e4780a04",
+  size: 17,
+  labels: { app: "demo" },
+  createdAt: "2026-12-03T17:00:00.000Z",
+  updatedAt: "2026-12-03T17:05:00.000Z",
+};
+
 export const ContentInfoSchema = z
   .object({
     digest: z.string(),
@@ -28,27 +37,35 @@ export const ContentInfoSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi("ContentInfo");
+  .openapi("ContentInfo", { example: INFO_EXAMPLE });
 
 const Params = NamespaceParams.extend({
-  digest: DigestSchema.openapi({ param: { name: "digest", in: "path" } }),
+  digest: DigestSchema.openapi({ param: { name: "digest", in: "path" }, example: INFO_EXAMPLE.digest }),
 });
 
 /** LeaseHeader: `Lease-Id` adds the result to that lease in the step that makes it visible. */
 export const LeaseHeader = z.object({ "lease-id": IdentifierSchema.optional() });
 
-const PutHeaders = LeaseHeader.extend({ "content-length": z.string().max(64).optional() });
-
-const ReadHeaders = z.object({
-  range: z.string().max(1024).optional(),
-  "if-none-match": z.string().max(8192).optional(),
+const PutHeaders = LeaseHeader.extend({
+  "content-length": z.string().max(64).optional().openapi({ example: "17" }),
 });
 
-const PatchBody = z.strictObject({ labels: LabelPatchSchema }).openapi("PatchContent");
+const ReadHeaders = z.object({
+  range: z.string().max(1024).optional().openapi({ example: "bytes=0-4" }),
+  "if-none-match": z
+    .string()
+    .max(8192)
+    .optional()
+    .openapi({ example: `"${INFO_EXAMPLE.digest}"` }),
+});
 
-const bytes = (description: string) => ({
+const PatchBody = z
+  .strictObject({ labels: LabelPatchSchema })
+  .openapi("PatchContent", { example: { labels: { app: "demo", stage: null } } });
+
+const bytes = (description: string, example: string) => ({
   description,
-  content: { "application/octet-stream": { schema: z.string() } },
+  content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary", example }) } },
 });
 const tags = ["Content"];
 
@@ -72,8 +89,8 @@ const get = createRoute({
   summary: "Read a blob (also HEAD); one Range is 206, several are served whole",
   request: { params: Params, headers: ReadHeaders },
   responses: {
-    200: bytes("The blob"),
-    206: bytes("The requested range"),
+    200: bytes("The blob", "hello, leasehold\n"),
+    206: bytes("The requested range", "hello"),
     304: { description: "Not modified" },
     ...errorResponses(404, 416),
   },
@@ -114,7 +131,9 @@ const list = createRoute({
   request: { params: NamespaceParams, query: PageQuery.extend(FilterQuery.shape) },
   responses: {
     200: jsonResponse(
-      z.object({ content: z.array(ContentInfoSchema), nextCursor: z.string().nullable() }),
+      z
+        .object({ content: z.array(ContentInfoSchema), nextCursor: z.string().nullable() })
+        .openapi({ example: { content: [INFO_EXAMPLE], nextCursor: null } }),
       "A page of blobs",
     ),
     ...errorResponses(400),

@@ -8,6 +8,23 @@ import { listRuns } from "../../gc/runs";
 import type { App } from "../context";
 import { errorResponses, IdentifierSchema, jsonBody, jsonResponse, NamespaceParams } from "../schemas";
 
+/** RUN_EXAMPLE is a finished run, for the examples of /openapi.json. */
+export const RUN_EXAMPLE = {
+  id: "6d1f0c9e-2b4a-4c8e-9f3d-7a5b1e2c4d60",
+  trigger: "cron" as const,
+  dryRun: false,
+  startedAt: "2026-12-03T18:05:00.012Z",
+  finishedAt: "2026-12-03T18:05:00.196Z",
+  complete: true,
+  leasesExpired: 1,
+  contentDeleted: 2,
+  ingestsAborted: 0,
+  objectsDeleted: 2,
+  orphansDeleted: 0,
+  bytesFreed: 12582929,
+  durationMs: 184,
+};
+
 /** RunSchema is the contract's run object. */
 export const RunSchema = z
   .object({
@@ -25,7 +42,7 @@ export const RunSchema = z
     bytesFreed: z.number().int(),
     durationMs: z.number().int().nullable(),
   })
-  .openapi("GcRun");
+  .openapi("GcRun", { example: RUN_EXAMPLE });
 
 const ExplanationSchema = z
   .object({
@@ -35,7 +52,18 @@ const ExplanationSchema = z
     reason: z.enum(["lease", "root", "reference", "ingest"]).nullable(),
     path: z.array(z.object({ type: z.string(), id: z.string() })),
   })
-  .openapi("GcExplanation");
+  .openapi("GcExplanation", {
+    example: {
+      type: "content",
+      id: "sha256:53d49cae00d8cebf64c6f66ee04f1818a28af697113cba301b644cd4e4780a04",
+      live: true,
+      reason: "lease",
+      path: [
+        { type: "lease", id: "build-42" },
+        { type: "content", id: "sha256:53d49cae00d8cebf64c6f66ee04f1818a28af697113cba301b644cd4e4780a04" },
+      ],
+    },
+  });
 
 const tags = ["Garbage collection"];
 
@@ -45,7 +73,11 @@ const run = createRoute({
   tags,
   summary: "Run a collection now (admin)",
   request: {
-    body: jsonBody(z.strictObject({ dryRun: z.boolean().optional(), namespace: IdentifierSchema.optional() })),
+    body: jsonBody(
+      z
+        .strictObject({ dryRun: z.boolean().optional(), namespace: IdentifierSchema.optional() })
+        .openapi({ example: { dryRun: true, namespace: "default" } }),
+    ),
   },
   responses: { 200: jsonResponse(RunSchema, "The finished run"), ...errorResponses(400, 401, 403, 503) },
 });
@@ -55,8 +87,13 @@ const runs = createRoute({
   path: "/v1/gc/runs",
   tags,
   summary: "List the latest collections, newest first (admin)",
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
-  responses: { 200: jsonResponse(z.object({ runs: z.array(RunSchema) }), "Runs"), ...errorResponses(400, 401, 403) },
+  request: {
+    query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ example: 20 }) }),
+  },
+  responses: {
+    200: jsonResponse(z.object({ runs: z.array(RunSchema) }).openapi({ example: { runs: [RUN_EXAMPLE] } }), "Runs"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 const explainRoute = createRoute({
@@ -66,7 +103,13 @@ const explainRoute = createRoute({
   summary: "Explain why the collector keeps (or would remove) a resource",
   request: {
     params: NamespaceParams,
-    query: z.object({ type: z.string().openapi({ example: "content" }), id: z.string().min(1) }),
+    query: z.object({
+      type: z.string().openapi({ example: "content" }),
+      id: z
+        .string()
+        .min(1)
+        .openapi({ example: "sha256:53d49cae00d8cebf64c6f66ee04f1818a28af697113cba301b644cd4e4780a04" }),
+    }),
   },
   responses: { 200: jsonResponse(ExplanationSchema, "The explanation"), ...errorResponses(400, 401, 403, 501) },
 });

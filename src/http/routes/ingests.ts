@@ -28,6 +28,17 @@ const Params = NamespaceParams.extend({ ref: RefSchema.openapi({ param: { name: 
 
 const ByteCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+const STATUS_EXAMPLE = {
+  ref: "layer-upload-1",
+  offset: 5242880,
+  partSize: 5242880,
+  expectedDigest: "sha256:4ee8bd3a8bcf6f51e5e8e2a0c9b1d7f3e6a4c2b8d0f9e7a5c3b1d9f7e5a3c1b9",
+  expectedSize: 12582912,
+  startedAt: "2026-12-03T17:00:00.000Z",
+  updatedAt: "2026-12-03T17:00:04.000Z",
+  expiresAt: null,
+};
+
 export const IngestStatusSchema = z
   .object({
     ref: z.string(),
@@ -39,7 +50,7 @@ export const IngestStatusSchema = z
     updatedAt: z.string(),
     expiresAt: z.string().nullable(),
   })
-  .openapi("IngestStatus");
+  .openapi("IngestStatus", { example: STATUS_EXAMPLE });
 
 const CreateBody = z
   .strictObject({
@@ -48,15 +59,24 @@ const CreateBody = z
     expectedSize: ByteCount.optional(),
     partSize: z.number().int().min(PART_SIZE.min).max(PART_SIZE.max).optional().openapi({ example: PART_SIZE.default }),
   })
-  .openapi("CreateIngest");
+  .openapi("CreateIngest", {
+    example: {
+      ref: STATUS_EXAMPLE.ref,
+      expectedDigest: STATUS_EXAMPLE.expectedDigest,
+      expectedSize: STATUS_EXAMPLE.expectedSize,
+      partSize: STATUS_EXAMPLE.partSize,
+    },
+  });
 
 const CommitBody = z
   .strictObject({ digest: DigestSchema.optional(), size: ByteCount.optional(), labels: LabelsSchema.optional() })
-  .openapi("CommitIngest");
+  .openapi("CommitIngest", {
+    example: { digest: STATUS_EXAMPLE.expectedDigest, size: STATUS_EXAMPLE.expectedSize, labels: { app: "demo" } },
+  });
 
 const PartHeaders = z.object({
-  "upload-offset": z.string().max(64).optional(),
-  "content-length": z.string().max(64).optional(),
+  "upload-offset": z.string().max(64).optional().openapi({ example: "5242880" }),
+  "content-length": z.string().max(64).optional().openapi({ example: "5242880" }),
 });
 
 const tags = ["Ingests"];
@@ -100,7 +120,9 @@ const list = createRoute({
   request: { params: NamespaceParams, query: PageQuery },
   responses: {
     200: jsonResponse(
-      z.object({ ingests: z.array(IngestStatusSchema), nextCursor: z.string().nullable() }),
+      z
+        .object({ ingests: z.array(IngestStatusSchema), nextCursor: z.string().nullable() })
+        .openapi({ example: { ingests: [STATUS_EXAMPLE], nextCursor: null } }),
       "A page of ingests",
     ),
     ...errorResponses(400),

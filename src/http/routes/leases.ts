@@ -18,7 +18,15 @@ import {
   TimeSchema,
   TtlSchema,
 } from "../schemas";
-import { RunSchema } from "./gc";
+import { RUN_EXAMPLE, RunSchema } from "./gc";
+
+/** LEASE_EXAMPLE is a lease as the API returns it, for the examples of /openapi.json. */
+export const LEASE_EXAMPLE = {
+  id: "build-42",
+  createdAt: "2026-12-03T17:00:00.000Z",
+  labels: { team: "ci", "containerd.io/gc.expire": "2026-12-03T18:00:00.000Z" },
+  expiresAt: "2026-12-03T18:00:00.000Z",
+};
 
 export const LeaseSchema = z
   .object({
@@ -27,7 +35,7 @@ export const LeaseSchema = z
     labels: z.record(z.string(), z.string()),
     expiresAt: z.string().nullable(),
   })
-  .openapi("Lease");
+  .openapi("Lease", { example: LEASE_EXAMPLE });
 
 const LeaseParams = NamespaceParams.extend({
   id: IdentifierSchema.openapi({ param: { name: "id", in: "path" } }),
@@ -40,7 +48,7 @@ const CreateLeaseBody = z
     ttl: TtlSchema.optional(),
     expiresAt: TimeSchema.optional(),
   })
-  .openapi("CreateLease");
+  .openapi("CreateLease", { example: { id: "build-42", ttl: 3600, labels: { team: "ci" } } });
 
 const UpdateLeaseBody = z
   .strictObject({
@@ -48,7 +56,7 @@ const UpdateLeaseBody = z
     ttl: TtlSchema.optional(),
     expiresAt: TimeSchema.nullable().optional(),
   })
-  .openapi("UpdateLease");
+  .openapi("UpdateLease", { example: { labels: { team: null, stage: "test" }, ttl: 7200 } });
 
 const tags = ["Leases"];
 
@@ -69,7 +77,9 @@ const list = createRoute({
   request: { params: NamespaceParams, query: PageQuery.extend(FilterQuery.shape) },
   responses: {
     200: jsonResponse(
-      z.object({ leases: z.array(LeaseSchema), nextCursor: z.string().nullable() }),
+      z
+        .object({ leases: z.array(LeaseSchema), nextCursor: z.string().nullable() })
+        .openapi({ example: { leases: [LEASE_EXAMPLE], nextCursor: "WyJidWlsZC00MiJd" } }),
       "A page of leases",
     ),
     ...errorResponses(400),
@@ -101,10 +111,18 @@ const remove = createRoute({
   summary: "Delete a lease",
   request: {
     params: LeaseParams,
-    query: z.object({ sync: z.enum(["true", "false"]).optional() }),
+    query: z.object({
+      sync: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({ description: "true: collect before answering", example: "true" }),
+    }),
   },
   responses: {
-    200: jsonResponse(z.object({ gc: RunSchema }), "Deleted, and collected (sync=true)"),
+    200: jsonResponse(
+      z.object({ gc: RunSchema }).openapi({ example: { gc: { ...RUN_EXAMPLE, trigger: "sync" } } }),
+      "Deleted, and collected (sync=true)",
+    ),
     204: { description: "Deleted" },
     ...errorResponses(404, 503),
   },

@@ -16,9 +16,14 @@ export const ResourceSchema = z
   })
   .openapi("Resource");
 
+const RESOURCES_EXAMPLE = [
+  { type: "content", id: "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae" },
+  { type: "ingests", id: "upload-1" },
+];
+
 const AddBody = z
   .union([ResourceSchema, z.strictObject({ resources: z.array(ResourceSchema).min(1).max(1000) })])
-  .openapi("AddResources");
+  .openapi("AddResources", { example: { resources: RESOURCES_EXAMPLE } });
 
 const Params = NamespaceParams.extend({
   id: IdentifierSchema.openapi({ param: { name: "id", in: "path" } }),
@@ -49,10 +54,15 @@ const list = createRoute({
   path: "/v1/namespaces/{ns}/leases/{id}/resources",
   tags,
   summary: "List a lease's resources by type then id",
-  request: { params: Params, query: PageQuery.extend({ type: z.string().max(256).optional() }) },
+  request: {
+    params: Params,
+    query: PageQuery.extend({ type: z.string().max(256).optional().openapi({ example: "content" }) }),
+  },
   responses: {
     200: jsonResponse(
-      z.object({ resources: z.array(ResourceSchema), nextCursor: z.string().nullable() }),
+      z
+        .object({ resources: z.array(ResourceSchema), nextCursor: z.string().nullable() })
+        .openapi({ example: { resources: RESOURCES_EXAMPLE, nextCursor: null } }),
       "A page of resources",
     ),
     ...errorResponses(400, 404, 501),

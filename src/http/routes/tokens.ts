@@ -10,6 +10,14 @@ const ScopeSchema = z
   .union([z.literal("*"), z.array(IdentifierSchema).min(1).max(100)])
   .openapi({ example: ["default", "ci"] });
 
+const TOKEN_EXAMPLE = {
+  id: "3f9c2b7a1d4e6f80",
+  role: "write" as const,
+  namespaces: ["default"],
+  description: "CI cache",
+  createdAt: "2026-12-03T17:00:00.000Z",
+};
+
 const TokenSchema = z
   .object({
     id: z.string(),
@@ -18,15 +26,23 @@ const TokenSchema = z
     description: z.string(),
     createdAt: z.string(),
   })
-  .openapi("Token");
+  .openapi("Token", { example: TOKEN_EXAMPLE });
 
 const IssuedSchema = TokenSchema.omit({ description: true })
   .extend({ token: z.string().openapi({ description: "The secret; shown only here" }) })
-  .openapi("IssuedToken");
+  .openapi("IssuedToken", {
+    example: {
+      id: TOKEN_EXAMPLE.id,
+      role: TOKEN_EXAMPLE.role,
+      namespaces: TOKEN_EXAMPLE.namespaces,
+      createdAt: TOKEN_EXAMPLE.createdAt,
+      token: "lh_3f9c2b7a1d4e6f80_9b1e4f7a2c5d8e0b3f6a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7f0a3c6e9b2d",
+    },
+  });
 
 const IssueBody = z
   .strictObject({ role: z.enum(ROLES), namespaces: ScopeSchema, description: z.string().max(256).optional() })
-  .openapi("IssueToken");
+  .openapi("IssueToken", { example: { role: "write", namespaces: ["default"], description: "CI cache" } });
 
 const tags = ["Tokens"];
 
@@ -45,7 +61,10 @@ const list = createRoute({
   tags,
   summary: "List tokens (admin)",
   responses: {
-    200: jsonResponse(z.object({ tokens: z.array(TokenSchema) }), "Every token"),
+    200: jsonResponse(
+      z.object({ tokens: z.array(TokenSchema) }).openapi({ example: { tokens: [TOKEN_EXAMPLE] } }),
+      "Every token",
+    ),
     ...errorResponses(401, 403),
   },
 });
@@ -60,7 +79,7 @@ const revoke = createRoute({
       id: z
         .string()
         .max(64)
-        .openapi({ param: { name: "id", in: "path" } }),
+        .openapi({ param: { name: "id", in: "path" }, example: "3f9c2b7a1d4e6f80" }),
     }),
   },
   responses: { 204: { description: "Revoked" }, ...errorResponses(401, 403, 404) },
