@@ -160,17 +160,21 @@ export async function blobs(base, rounds) {
 }
 
 /** UPLOAD_PROBES: the steps of a verified upload, each alone (bench/probe.ts). */
-const UPLOAD_PROBES = ["fixed", "digest-only", "hash", "tee", "overlap", "bounded"];
+const UPLOAD_PROBES = ["fixed", "checksum", "digest-only", "hash", "tee", "overlap", "bounded"];
 
 /** uploadBreakdown times the probes beside the raw put, to attribute the upload's gap. */
 export async function uploadBreakdown(base, rounds) {
   const bytes = randomBytes(64 * 1024 * 1024);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
   const samples = Object.fromEntries(["raw", ...UPLOAD_PROBES].map((k) => [k, []]));
   for (let r = -1; r < rounds; r++) {
     const raw = await call(base, "PUT", "/__bench/raw/put?ns=probe", { body: bytes });
     if (r >= 0) samples.raw.push(raw.ms);
     for (const mode of UPLOAD_PROBES) {
-      const res = await call(base, "PUT", `/__bench/probe/put?ns=probe&mode=${mode}`, { body: bytes });
+      const res = await call(base, "PUT", `/__bench/probe/put?ns=probe&mode=${mode}`, {
+        body: bytes,
+        headers: { "X-Sha256": sha256 },
+      });
       if (r >= 0) samples[mode].push(res.ms);
     }
   }

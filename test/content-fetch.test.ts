@@ -117,7 +117,7 @@ describe("put", () => {
     const ns = freshNamespace();
     const digest = await sha256("short");
     const res = await call("PUT", blobPath(ns, digest), { body: "short", headers: { "content-length": "9" } });
-    await expectError(res, 400, "invalid_argument");
+    expect(await expectError(res, 400, "invalid_argument")).toMatch(/^size mismatch: .* ended early$/);
     expect(await objectsUnder(`blobs/${ns}/`)).toBe(0);
   });
 

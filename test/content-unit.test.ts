@@ -108,7 +108,43 @@ describe("putContent", () => {
     const digest = (await sha256("0123456789")) as Digest;
     await expect(
       putContent(openDb(env.DB), env.BLOBS, ns, digest, { length: 5, body: stream("0123456789"), maxBytes: 100 }),
-    ).rejects.toMatchObject({ code: "invalid_argument" });
+    ).rejects.toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/carried more$/) });
     expect((await env.BLOBS.list({ prefix: `blobs/${ns}/` })).objects).toEqual([]);
+  });
+
+  it("putContent: a sha512 mismatch is refused by R2, names both digests and keeps nothing", async () => {
+    const ns = freshNamespace();
+    const hash = await crypto.subtle.digest("SHA-512", new TextEncoder().encode("other"));
+    const wrong = `sha512:${Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const err = await putContent(openDb(env.DB), env.BLOBS, ns, wrong as Digest, {
+      length: 4,
+      body: stream("mine"),
+      maxBytes: 100,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "invalid_argument" });
+    expect((err as Error).message).toMatch(
+      new RegExp(`^digest mismatch: expected ${wrong}, got sha512:[0-9a-f]{128}$`),
+    );
+    expect((await env.BLOBS.list({ prefix: `blobs/${ns}/` })).objects).toEqual([]);
+  });
+
+  it("putContent: a bucket that stores without verifying the checksum gets nothing published", async () => {
+    // The same binding, but every put loses its checksum option: what R2 did not verify must not
+    // become readable under the digest, even when the bytes happen to be right.
+    const unverified = new Proxy(env.BLOBS, {
+      get(target, prop) {
+        if (prop === "put") return (key: string, value: ReadableStream) => target.put(key, value);
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const ns = freshNamespace();
+    const digest = (await sha256("right bytes")) as Digest;
+    await expect(
+      putContent(openDb(env.DB), unverified, ns, digest, { length: 11, body: stream("right bytes"), maxBytes: 100 }),
+    ).rejects.toMatchObject({ code: "unavailable" });
+    expect((await env.BLOBS.list({ prefix: `blobs/${ns}/` })).objects).toEqual([]);
+    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM content WHERE namespace = ?").bind(ns).first("n");
+    expect(rows).toBe(0);
   });
 });

@@ -11,11 +11,11 @@ import type { Db } from "../db/client";
 import { conflict, failedPrecondition, invalidArgument, unavailable } from "../errors";
 import { requireLiveLease } from "../leases/manager";
 import { assertHeld, holdStatement, leaseExpiryStatement, liveLease } from "../leases/resources";
-import { type Digest, isDigest } from "../model/digest";
+import { type Digest, digestAlgorithm, isDigest } from "../model/digest";
 import { dropEmpty, type Labels } from "../model/labels";
 import { now } from "../time";
 import { byRef, claimIngest, holdsClaim, releaseClaim } from "./claim";
-import { hashStream } from "./hash";
+import { digestStream } from "./hash";
 import { contentStatement, toInfo } from "./info";
 import { requireIngest } from "./ingest";
 import type { UploadedPart } from "./ingest-write";
@@ -111,15 +111,16 @@ async function completeOnce(db: Db, bucket: R2Bucket, row: IngestRow, token: str
     .where(and(byRef(row.namespace, row.ref), eq(ingests.claim, token)));
 }
 
-/** verify streams the completed object through a digest and compares digest and size. */
+/** verify compares the completed object's size, then streams it through a digest and compares that. */
 async function verify(bucket: R2Bucket, row: IngestRow, digest: Digest): Promise<void> {
   const object = await bucket.get(row.objectKey);
   if (!object) throw unavailable("blob store", new Error(`completed object ${row.objectKey} is missing`));
-  const got = await hashStream(object.body, digest);
-  if (got.size !== row.offset) {
-    throw invalidArgument(`size mismatch: ingest "${row.ref}" recorded ${row.offset} bytes, R2 holds ${got.size}`);
+  if (object.size !== row.offset) {
+    await object.body.cancel();
+    throw invalidArgument(`size mismatch: ingest "${row.ref}" recorded ${row.offset} bytes, R2 holds ${object.size}`);
   }
-  if (got.digest !== digest) throw digestMismatch(digest, got.digest);
+  const got = await digestStream(object.body, digestAlgorithm(digest));
+  if (got !== digest) throw digestMismatch(digest, got);
 }
 
 interface Target {

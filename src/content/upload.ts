@@ -1,6 +1,7 @@
 /**
- * Single-request uploads: `PUT .../content/{digest}`. The body streams into R2 while it is hashed;
- * only verified bytes ever get a `content` row, so no unverified byte is readable under a digest.
+ * Single-request uploads: `PUT .../content/{digest}`. The body streams into R2, which verifies its
+ * digest as it arrives; only verified bytes ever get a `content` row, so no unverified byte is
+ * readable under a digest.
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -8,9 +9,9 @@ import { invalidArgument, payloadTooLarge, unavailable } from "../errors";
 import { isExpired } from "../leases/lease";
 import { requireLiveLease } from "../leases/manager";
 import { assertHeld, holdStatement, leaseExpiryStatement, liveLease } from "../leases/resources";
-import { type Digest, digestAlgorithm } from "../model/digest";
+import { type Digest, type DigestAlgorithm, digestAlgorithm } from "../model/digest";
 import { now } from "../time";
-import { Hasher } from "./hash";
+import { toHex } from "./hash";
 import { type ContentInfo, contentStatement, toInfo } from "./info";
 import { newBlobKey } from "./keys";
 import { publishStatements } from "./publish";
@@ -92,44 +93,64 @@ export async function putContent(
 }
 
 /**
- * storeVerified streams the body to a fresh key through a hasher and a FixedLengthStream (R2 needs
- * the length up front, and the stream fails on too few or too many bytes). It returns the key only
- * when both the size and the digest match; otherwise the object is deleted and the upload refused.
- *
- * TODO(perf): the digest runs in series with the R2 write (the Hasher waits for the DigestStream
- * to take each chunk before passing it on), so a 64 MiB upload costs about the raw put plus the
- * digest; `npm run bench` misses its 1.3 × target (docs/performance.md). Overlapping them needs a
- * bounded lag (a plain tee buffers without limit in a 128 MB isolate); the bench's `bounded` and
- * `tee` probes did not beat the serial Hasher on the 2-core bench machine, so measure on a deployment.
+ * storeVerified streams the body to a fresh key and lets R2 verify it: the put carries the expected
+ * checksum (R2's `sha256` or `sha512` put option), and R2 hashes the bytes as they arrive and
+ * refuses the put, storing nothing, when they hash otherwise. A FixedLengthStream gives R2 the
+ * length up front and fails on too few or too many bytes. The bytes pass the isolate without a
+ * JavaScript transform, so a verified upload costs the isolate about what a raw put does
+ * (docs/performance.md). The key is returned only when R2 reports the expected checksum.
  */
 async function storeVerified(bucket: R2Bucket, namespace: string, digest: Digest, input: PutInput): Promise<string> {
   const key = newBlobKey(namespace);
-  const hasher = new Hasher(digestAlgorithm(digest));
+  const algorithm = digestAlgorithm(digest);
+  const expected = digest.slice(algorithm.length + 1);
   const fixed = new FixedLengthStream(input.length);
   const source = input.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
 
   const [piped, put] = await Promise.allSettled([
-    source.pipeThrough(hasher.stream).pipeTo(fixed.writable),
-    bucket.put(key, fixed.readable),
+    source.pipeTo(fixed.writable),
+    bucket.put(key, fixed.readable, { [algorithm]: expected }),
   ]);
-  const failed = [piped, put].find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) {
+  if (piped.status === "fulfilled" && put.status === "fulfilled") {
+    if (put.value !== null && checksumOf(put.value, algorithm) === expected) return key;
+    // An R2 that ignored the checksum verified nothing: never publish such bytes.
     await bucket.delete(key).catch(() => undefined);
-    if (hasher.bytes !== input.length) throw sizeMismatch(input.length, hasher.bytes);
-    throw unavailable("blob store", failed.reason);
+    throw unavailable("blob store", new Error(`R2 did not report the ${algorithm} of ${key}`));
   }
-
-  const got = await hasher.result();
-  if (got.size !== input.length || got.digest !== digest) {
-    await bucket.delete(key);
-    throw got.size !== input.length ? sizeMismatch(input.length, got.size) : digestMismatch(digest, got.digest);
-  }
-  return key;
+  await bucket.delete(key).catch(() => undefined);
+  const reason: unknown = put.status === "rejected" ? put.reason : undefined;
+  if (isBadDigest(reason)) throw digestMismatch(digest, actualDigest(reason, algorithm));
+  // The body failed on its way in (it ended early or the client left), or the FixedLengthStream
+  // refused too few or too many bytes: either way the body is not the declared one.
+  if (piped.status === "rejected" || isLengthError(reason)) throw sizeMismatch(input.length, isTooLong(reason));
+  throw unavailable("blob store", reason);
 }
 
-const sizeMismatch = (declared: number, got: number) =>
+/** checksumOf is the hex checksum R2 computed for a stored object. */
+function checksumOf(object: R2Object, algorithm: DigestAlgorithm): string | undefined {
+  const sum = object.checksums[algorithm];
+  return sum === undefined ? undefined : toHex(sum);
+}
+
+/** R2's error code for a checksum that does not match the bytes it received. */
+const BAD_DIGEST = "(10037)";
+
+const isBadDigest = (err: unknown): boolean => err instanceof Error && err.message.includes(BAD_DIGEST);
+
+/** isLengthError: a FixedLengthStream refused the body's length (workerd's TypeError names it). */
+const isLengthError = (err: unknown): boolean => err instanceof TypeError && err.message.includes("FixedLengthStream");
+
+const isTooLong = (err: unknown): boolean => isLengthError(err) && (err as Error).message.includes("too many bytes");
+
+/** actualDigest reads the digest R2 computed from its error message, when the message names it. */
+function actualDigest(err: unknown, algorithm: DigestAlgorithm): string {
+  const hex = /Actual SHA-?\d+ was: ([0-9a-f]+)/i.exec(err instanceof Error ? err.message : "")?.[1];
+  return hex === undefined ? "a different digest" : `${algorithm}:${hex.toLowerCase()}`;
+}
+
+const sizeMismatch = (declared: number, tooLong: boolean) =>
   invalidArgument(
-    `size mismatch: Content-Length is ${declared} bytes, the body ${got < declared ? `ended after ${got}` : "carried more"}`,
+    `size mismatch: Content-Length is ${declared} bytes, the body ${tooLong ? "carried more" : "ended early"}`,
   );
 
 const presentSizeMismatch = (declared: number, size: number) =>
