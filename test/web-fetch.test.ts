@@ -1,6 +1,7 @@
 // The pages the Worker serves itself: /docs and /console answer HTML without a token, every
 // script and stylesheet they load (and every module those import) is served from /assets/ with
 // its media type, and the CSP keeps scripts and styles to the Worker's own origin.
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, expectError } from "./helpers";
 
@@ -41,6 +42,13 @@ describe("web pages", () => {
     expect(directives.get("style-src")).toBe("'self'");
     expect(directives.get("connect-src")).toBe("'self'");
     expect(directives.get("frame-ancestors")).toBe("'none'");
+  });
+
+  it("GET /: redirects to the API reference, without a token", async () => {
+    // `manual`: the Worker's fetch would otherwise follow the redirect and answer /docs itself.
+    const res = await exports.default.fetch(new Request("https://leasehold.test/", { redirect: "manual" }));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/docs");
   });
 
   it("GET /docs: loads Swagger UI and its initializer", async () => {

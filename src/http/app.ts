@@ -62,6 +62,8 @@ export function createApp(): App {
   );
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: VERSION }));
+  // A person who opens the bare address lands on the API reference.
+  app.get("/", (c) => c.redirect("/docs", 302));
   registerLeaseRoutes(app);
   registerResourceRoutes(app);
   registerContentRoutes(app);
