@@ -90,12 +90,29 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  await seed();
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
+});
+
+// Runs first, before anything is stored.
+describe("/console, empty store", () => {
+  test("console: with nothing stored, every namespace view says so", async () => {
+    const { page, faults, close } = await openPage();
+    try {
+      await page.goto(`${server.base}/console`);
+      await page.fill("#token", server.token);
+      await page.click("#token-form button[type=submit]");
+      for (const view of ["#leases", "#content"]) {
+        await page.locator(`${view} .body`, { hasText: "No namespace holds anything yet." }).waitFor();
+      }
+      assert.deepEqual(faults, []);
+    } finally {
+      await close();
+    }
+  });
 });
 
 describe("/docs", () => {
@@ -135,6 +152,8 @@ describe("/docs", () => {
 });
 
 describe("/console", () => {
+  before(seed);
+
   test("console: asks for a token, then shows the lease, its counts, the content and the runs", async () => {
     const { page, faults, close } = await openPage();
     try {

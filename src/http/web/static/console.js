@@ -45,8 +45,9 @@ const body = (section) => $(section).querySelector(".body");
 function loadNamespaceViews() {
   const ns = namespace();
   if (!ns) {
-    body("leases").replaceChildren(h("p", { class: "muted" }, "No namespace holds anything yet."));
-    body("content").replaceChildren();
+    const empty = () => h("p", { class: "muted" }, "No namespace holds anything yet.");
+    body("leases").replaceChildren(empty());
+    body("content").replaceChildren(empty());
     return Promise.resolve();
   }
   sessionStorage.setItem(NS_KEY, ns);
