@@ -1,16 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, expectError, freshNamespace, json, sha256 } from "./helpers";
+import { call, expectError, freshNamespace, json, sha256, sha512 } from "./helpers";
 
 type Info = { digest: string; size: number; labels: Record<string, string>; createdAt: string; updatedAt: string };
 type Page = { content: Info[]; nextCursor: string | null };
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-async function sha512(data: Uint8Array): Promise<string> {
-  const hash = await crypto.subtle.digest("SHA-512", data);
-  return `sha512:${Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
 
 /** randomBytes fills n bytes 64 KiB at a time (getRandomValues' limit). */
 function randomBytes(n: number): Uint8Array {

@@ -6,7 +6,7 @@ import { putContent } from "../src/content/upload";
 import { openDb } from "../src/db/client";
 import { LeaseholdError } from "../src/errors";
 import type { Digest } from "../src/model/digest";
-import { freshNamespace, sha256 } from "./helpers";
+import { freshNamespace, sha256, sha512 } from "./helpers";
 
 const REF = "containerd.io/gc.ref.content";
 
@@ -114,8 +114,7 @@ describe("putContent", () => {
 
   it("putContent: a sha512 mismatch is refused by R2, names both digests and keeps nothing", async () => {
     const ns = freshNamespace();
-    const hash = await crypto.subtle.digest("SHA-512", new TextEncoder().encode("other"));
-    const wrong = `sha512:${Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const wrong = await sha512("other");
     const err = await putContent(openDb(env.DB), env.BLOBS, ns, wrong as Digest, {
       length: 4,
       body: stream("mine"),

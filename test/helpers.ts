@@ -52,8 +52,14 @@ export const freshNamespace = (prefix = "ns"): string =>
   `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 /** sha256 returns the canonical digest of bytes. */
-export async function sha256(data: string | Uint8Array): Promise<string> {
+export const sha256 = (data: string | Uint8Array): Promise<string> => digestOf("SHA-256", data);
+
+/** sha512 is the canonical sha512 digest of bytes or a string. */
+export const sha512 = (data: string | Uint8Array): Promise<string> => digestOf("SHA-512", data);
+
+async function digestOf(algorithm: "SHA-256" | "SHA-512", data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const hash = await crypto.subtle.digest("SHA-256", bytes);
-  return `sha256:${Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const hash = await crypto.subtle.digest(algorithm, bytes);
+  const hex = Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${algorithm.replace("-", "").toLowerCase()}:${hex}`;
 }
