@@ -188,6 +188,23 @@ describe("put with Lease-Id", () => {
     expect(await leased(ns, "later")).toEqual([{ type: "content", id: digest }]);
     expect(await objectsUnder(`blobs/${ns}/`)).toBe(1);
   });
+
+  it("put: a refused upload under a lease leaves the lease as it was", async () => {
+    const ns = freshNamespace();
+    await lease(ns, "held");
+    const claimed = await sha256("claimed bytes");
+    const wrongDigest = await put(ns, "other bytes", { "lease-id": "held" }, claimed);
+    await expectError(wrongDigest.res, 400, "invalid_argument");
+    const short = await call("PUT", blobPath(ns, claimed), {
+      body: "claimed",
+      headers: { "content-length": "13", "lease-id": "held" },
+    });
+    await expectError(short, 400, "invalid_argument");
+    const { digest: present } = await put(ns, "present bytes");
+    const wrongSize = await put(ns, "present bytes, longer", { "lease-id": "held" }, present);
+    await expectError(wrongSize.res, 400, "invalid_argument");
+    expect(await leased(ns, "held")).toEqual([]);
+  });
 });
 
 describe("get", () => {

@@ -36,10 +36,11 @@ export interface PutResult {
 
 /**
  * putContent stores a blob under `digest`. The lease is checked first, before any byte is read.
- * Then one batch adds the digest to the lease and reads the row: if the blob is already visible it
- * is now leased, atomically with that check (a separate "exists?" probe would protect nothing),
- * and the body is left unread. Otherwise the bytes go to a fresh R2 key, are verified, and are
- * published; a mismatch deletes them and is `invalid_argument`.
+ * Then one batch adds the digest to the lease if the blob is present, and reads the row: a
+ * visible blob is now leased, atomically with that check (a separate "exists?" probe would
+ * protect nothing), and the body is left unread. Otherwise the bytes go to a fresh R2 key, are
+ * verified, and are published in one batch with the hold; a mismatch deletes them and is
+ * `invalid_argument`, and the lease is as it was.
  */
 export async function putContent(
   db: Db,
@@ -55,15 +56,18 @@ export async function putContent(
   if (input.leaseId !== undefined) await requireLiveLease(db, namespace, leaseId, at);
 
   const held = [{ type: "content" as const, id: digest }];
+  // The hold lands only where the blob is present with the declared size, in the same statement
+  // that checks it: a refused upload (a wrong size now, a wrong digest later) leaves no trace.
+  const present = sql`EXISTS (SELECT 1 FROM content WHERE namespace = ${namespace} AND digest = ${digest}
+    AND size = ${input.length})`;
   const [, [existing], [lease]] = await db.batch([
-    holdStatement(db, namespace, leaseId, held, at),
+    holdStatement(db, namespace, leaseId, held, at, present),
     contentStatement(db, namespace, digest),
     leaseExpiryStatement(db, namespace, leaseId),
   ]);
   if (input.leaseId !== undefined) assertHeld(lease, leaseId, at);
   if (existing) {
     // The body stays unread, but a declared length that is not the blob's is a wrong claim about it.
-    // The hold above stays: holding a digest is legal even for content that does not exist.
     if (existing.size !== input.length) throw presentSizeMismatch(input.length, existing.size);
     return { created: false, info: toInfo(existing) };
   }

@@ -18,15 +18,23 @@ import { leaseResources, leases } from "./schema";
  * all in one statement. The resources travel as one JSON parameter, so any number of them stays
  * within D1's limit of 100 bound parameters. Put it in the same batch as the write it protects:
  * the collector sweeps in one batch too, so either the lease is still there and the rows land,
- * or it is gone and nothing lands.
+ * or it is gone and nothing lands. `when` is a further SQL condition evaluated in the same
+ * statement (default: always).
  */
-export function holdStatement(db: Db, namespace: string, leaseId: string, resources: ManagedResource[], at: number) {
+export function holdStatement(
+  db: Db,
+  namespace: string,
+  leaseId: string,
+  resources: ManagedResource[],
+  at: number,
+  when: SQL = sql`1`,
+) {
   const pairs = JSON.stringify(resources.map((r) => [r.type, r.id]));
   return db
     .insert(leaseResources)
     .select(
       sql`SELECT ${namespace}, ${leaseId}, json_extract(value, '$[0]'), json_extract(value, '$[1]')
-          FROM json_each(${pairs}) WHERE ${liveLease(namespace, leaseId, at)}`,
+          FROM json_each(${pairs}) WHERE ${liveLease(namespace, leaseId, at)} AND ${when}`,
     )
     .onConflictDoNothing();
 }
