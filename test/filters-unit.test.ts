@@ -188,8 +188,25 @@ describe("parsed structure", () => {
 
   it("parseFilters: regexes are compiled once, without flags", () => {
     const regex = parseFilters(["id~=/^A$/"])[0]?.[0]?.regex;
-    expect(regex?.source).toBe("^A$");
-    expect(regex?.flags).toBe("");
+    expect(regex?.pattern()).toBe("^A$");
+    expect(regex?.flags()).toBe(0);
+  });
+
+  it("matchFilters: a pattern that backtracks exponentially in a RegExp runs in linear time", () => {
+    // 40 characters: a backtracking engine takes about 2^40 steps on this before it gives up.
+    const set = parseFilters(["labels.x~=^(a+)+$", "labels.x~=(a|a)*$"]);
+    const value = `${"a".repeat(40)}!`;
+    expect(matchFilters(set.slice(0, 1), (fp) => (fp[1] === "x" ? value : undefined))).toBe(false);
+    expect(matchFilters(set.slice(1), (fp) => (fp[1] === "x" ? value : undefined))).toBe(true);
+  });
+
+  it("parseFilters: the pattern syntax is RE2's (Go's regexp, as containerd), not JavaScript's", () => {
+    // Go's regexp has no backreferences or lookarounds; (?i) is its flag syntax.
+    for (const pattern of ["(a)\\1", "a(?=b)", "(?<!a)b"]) {
+      expect(() => parseFilters([`id~=/${pattern}/`]), pattern).toThrow(/invalid regular expression/);
+    }
+    const set = parseFilters(["id~=(?i)^build-"]);
+    expect(matchFilters(set, () => "BUILD-1")).toBe(true);
   });
 
   it("matchFilters: escaped slash regex matches a literal slash", () => {

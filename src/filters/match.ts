@@ -2,6 +2,7 @@
  * Matcher for parsed list filters. The object under test is seen only through an Adaptor, so
  * the same filters work for leases, content and anything else with fields and labels.
  */
+import { RE2JS } from "re2js";
 import type { Filter, FilterSet, Selector } from "./parse";
 
 /** A field lookup: returns the field's value, or undefined when the object lacks the field. */
@@ -37,6 +38,6 @@ function matchSelector(selector: Selector, adaptor: Adaptor): boolean {
       return (value ?? "") !== selector.value;
     case "~=":
       // parseFilters always compiles the pattern; a hand-built selector is compiled here.
-      return (selector.regex ?? new RegExp(selector.value)).test(value ?? "");
+      return (selector.regex ?? RE2JS.compile(selector.value)).test(value ?? "");
   }
 }

@@ -16,16 +16,22 @@
  * pair is kept as written so regular-expression escapes such as `\d` survive. Errors name the
  * input and the 0-based character (UTF-16 code unit) position where the parser gave up.
  */
+
+import { RE2JS } from "re2js";
 import { invalidArgument, type LeaseholdError } from "../errors";
 
 export type Operator = "present" | "==" | "!=" | "~=";
 
-/** One test against one field. `value` is "" for presence tests; `regex` is set for `~=`. */
+/**
+ * One test against one field. `value` is "" for presence tests; `regex` is set for `~=`: an RE2
+ * pattern, the syntax of Go's regexp that containerd uses, matched in time linear in the input
+ * (a backtracking RegExp would let one filter stall the Worker).
+ */
 export interface Selector {
   fieldpath: string[];
   operator: Operator;
   value: string;
-  regex?: RegExp;
+  regex?: RE2JS;
 }
 
 /** A filter is the AND of its selectors; an empty filter matches everything. */
@@ -206,10 +212,10 @@ class Parser {
     throw this.fail(`unknown escape sequence "\\${kind}"`, start);
   }
 
-  /** compile turns a `~=` value into a RegExp; an invalid pattern is the caller's error. */
-  private compile(pattern: string, start: number): RegExp {
+  /** compile turns a `~=` value into an RE2 pattern; an invalid pattern is the caller's error. */
+  private compile(pattern: string, start: number): RE2JS {
     try {
-      return new RegExp(pattern);
+      return RE2JS.compile(pattern);
     } catch {
       // The engine's message is not passed on; the position points at the offending value.
       throw this.fail("invalid regular expression", start);
