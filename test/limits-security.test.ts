@@ -12,6 +12,29 @@ it("limits: a deeply nested JSON body is invalid_argument, not a crash", async (
   await expectError(res, 400, "invalid_argument");
 });
 
+it("limits: a __proto__ key anywhere in a JSON body is invalid_argument, never silently dropped", async () => {
+  const ns = freshNamespace();
+  const bodies = [
+    `{"id": "a", "__proto__": {}}`,
+    `{"id": "b", "labels": {"x": "1", "__proto__": "2"}}`,
+    `{"id": "c", "labels": {}, "nested": [[{"__proto__": null}]]}`,
+  ];
+  for (const body of bodies) {
+    const res = await call("POST", leases(ns), { body, headers: { "content-type": "application/json" } });
+    expect(await expectError(res, 400, "invalid_argument"), body).toMatch(/__proto__/);
+  }
+  expect((await json<{ leases: unknown[] }>("GET", leases(ns))).body.leases).toEqual([]);
+});
+
+it("limits: a JSON body with 300,000 array items is a 400, not a crash", async () => {
+  const res = await call("POST", `${leases(freshNamespace())}/x/resources`, {
+    body: `{"resources": [${Array(300_000).fill("0").join(",")}]}`,
+    headers: { "content-type": "application/json" },
+  });
+  expect(res.status).toBeGreaterThanOrEqual(400);
+  expect(res.status).toBeLessThan(500);
+});
+
 it("limits: a JSON body over 1 MiB is payload_too_large before parsing", async () => {
   const res = await call("POST", leases(freshNamespace()), {
     body: JSON.stringify({ labels: { k: "v".repeat(1024 * 1024) } }),

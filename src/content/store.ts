@@ -8,7 +8,7 @@ import { scanPage } from "../db/scan";
 import { notFound, unavailable } from "../errors";
 import { type FilterSet, matchFilters, parseFilters } from "../filters";
 import { gcDeletions } from "../gc/schema";
-import { type Labels, mergeLabels, parseStoredLabels } from "../model/labels";
+import { type Labels, labelOf, mergeLabels, parseStoredLabels } from "../model/labels";
 import { now } from "../time";
 import { type ContentInfo, requireContent, toInfo } from "./info";
 import { checkContentLabels, contentRefRows, rootOf } from "./refs";
@@ -88,7 +88,7 @@ export async function deleteContent(db: Db, namespace: string, digest: string): 
 /** contentField is the filter adaptor for blobs: `digest` and `labels.<key>`. */
 function contentField(row: ContentRow, labels: Labels, path: readonly string[]): string | undefined {
   if (path.length === 1 && path[0] === "digest") return row.digest;
-  if (path.length > 1 && path[0] === "labels") return labels[path.slice(1).join(".")];
+  if (path.length > 1 && path[0] === "labels") return labelOf(labels, path.slice(1).join("."));
   return undefined;
 }
 

@@ -33,5 +33,40 @@ export const requestLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new LeaseholdError("invalid_argument", `request URL is longer than ${MAX_URL_LENGTH} characters`);
   }
   if (UPLOADS[c.req.method]?.test(c.req.path)) return next();
-  return jsonLimit(c, next);
+  return jsonLimit(c, async () => {
+    await refuseProtoKeys(c, next);
+  });
 };
+
+/** The one JSON key no JavaScript object holds as data: assigning it replaces the prototype. */
+const PROTO_KEY = "__proto__";
+
+/**
+ * refuseProtoKeys answers 400 to a JSON body with a `__proto__` key at any depth. Validation
+ * would drop such a key silently (a label `{"__proto__": "x"}` would vanish while the request
+ * succeeded); refusing it loses nothing. A body that is not valid JSON passes on to the route's
+ * validator, which reports it; Hono keeps the parsed body, so it is parsed once.
+ */
+const refuseProtoKeys: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!(c.req.header("content-type") ?? "").toLowerCase().includes("json")) return next();
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return next();
+  }
+  if (hasProtoKey(body)) throw new LeaseholdError("invalid_argument", `JSON key "${PROTO_KEY}" is not allowed`);
+  return next();
+};
+
+/** hasProtoKey walks a parsed JSON value without recursion (nesting may be deep). */
+function hasProtoKey(root: unknown): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, PROTO_KEY)) return true;
+    for (const child of Object.values(value)) stack.push(child);
+  }
+  return false;
+}

@@ -16,6 +16,7 @@ import {
   LABEL_EXPIRE,
   LABEL_FLAT,
   type Labels,
+  labelOf,
   MAX_LABELS,
   parseStoredLabels,
 } from "../model/labels";
@@ -81,7 +82,7 @@ export interface ListInput {
 /** leaseField is the filter adaptor for leases: `id` and `labels.<key>`. */
 function leaseField(row: LeaseRow, labels: Labels, path: readonly string[]): string | undefined {
   if (path.length === 1 && path[0] === "id") return row.id;
-  if (path.length > 1 && path[0] === "labels") return labels[path.slice(1).join(".")];
+  if (path.length > 1 && path[0] === "labels") return labelOf(labels, path.slice(1).join("."));
   return undefined;
 }
 

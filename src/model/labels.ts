@@ -2,7 +2,8 @@
  * Labels: string-to-string maps on leases and content, validated the same everywhere.
  *
  * Rules (contract): key non-empty; len(key)+len(value) at most 4096 bytes; at most 64 labels an
- * object. A label whose value is "" is dropped on write (containerd behaviour), so it never
+ * object. Leasehold adds one: the key `__proto__` is refused (`refuseProtoKeys` in
+ * src/http/limits.ts), since validation would drop it silently instead of storing it. A label whose value is "" is dropped on write (containerd behaviour), so it never
  * matches a presence filter.
  */
 import { isDigest } from "./digest";
@@ -40,6 +41,13 @@ export const isContentReference = (key: string): boolean =>
     key.length > LABEL_REF_CONTENT.length + 1);
 
 const encoder = new TextEncoder();
+
+/**
+ * labelOf reads one label. Only the object's own keys count: `labels.constructor` or
+ * `labels.toString` in a filter name labels nobody set, not what every object inherits.
+ */
+export const labelOf = (labels: Labels, key: string): string | undefined =>
+  Object.hasOwn(labels, key) ? labels[key] : undefined;
 
 /** labelProblem returns why one label is invalid, or null when it is fine. */
 export function labelProblem(key: string, value: string): string | null {
