@@ -9,17 +9,33 @@ export const formatTime = (ms: number): string => new Date(ms).toISOString();
 /** formatOptionalTime renders null as null. */
 export const formatOptionalTime = (ms: number | null): string | null => (ms === null ? null : formatTime(ms));
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/** daysIn is the number of days of a month (1 to 12) of a year. */
+const daysIn = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
 /**
  * parseTime parses an RFC 3339 time to milliseconds, or returns null when it is not one.
+ * Every field must be in range, as Go's time.Parse (containerd) requires: `2026-02-30` or
+ * `24:00:00` is refused, where Date.parse would roll it over into another day.
  * Fractions finer than a millisecond are truncated.
  */
 export function parseTime(value: string): number | null {
   const m = RFC3339.exec(value);
   if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [offsetHours, offsetMinutes] = [Number(m[8] ?? 0), Number(m[9] ?? 0)];
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
   // Date.parse handles at most millisecond fractions reliably; trim longer ones first.
-  const fraction = m[1] ?? "";
+  const fraction = m[7] ?? "";
   const trimmed = fraction.length > 4 ? value.replace(fraction, fraction.slice(0, 4)) : value;
   const ms = Date.parse(trimmed.replace(" ", "T"));
   return Number.isFinite(ms) ? ms : null;
