@@ -3,6 +3,7 @@
  * (`Cache-Control: no-cache`) against a strong ETag, so an unchanged file costs a 304 and a new
  * deployment is picked up at once.
  */
+import { matchesNoneMatch } from "../../content/read";
 import { notFound } from "../../errors";
 import type { App } from "../context";
 
@@ -24,15 +25,6 @@ function etagOf(name: string, body: string): Promise<string> {
   return etag;
 }
 
-/** matches tells whether an If-None-Match header names `etag` (weak comparison, `*` included). */
-export function matches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header.split(",").some((tag) => {
-    const t = tag.trim();
-    return t === "*" || t.replace(/^W\//, "") === etag;
-  });
-}
-
 /** registerAssets adds the asset route to the app. */
 export function registerAssets(app: App): void {
   app.get("/assets/:name", async (c) => {
@@ -45,7 +37,8 @@ export function registerAssets(app: App): void {
 
     const etag = await etagOf(name, file.body);
     const headers = { "Content-Type": file.type, "Cache-Control": "no-cache", ETag: etag };
-    if (matches(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+    const ifNoneMatch = c.req.header("If-None-Match");
+    if (ifNoneMatch !== undefined && matchesNoneMatch(ifNoneMatch, etag)) return c.body(null, 304, headers);
     return c.body(file.body, 200, headers);
   });
 }
