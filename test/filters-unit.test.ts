@@ -200,6 +200,20 @@ describe("parsed structure", () => {
     expect(matchFilters(set.slice(1), (fp) => (fp[1] === "x" ? value : undefined))).toBe(true);
   });
 
+  it("parseFilters: a regular expression whose program is too large is refused with its position", () => {
+    expect(() => parseFilters(["id==a,labels.x~=/\\pL{1000}/"])).toThrow(
+      /regular expression too large: program size \d+, at most 500 at position 16/,
+    );
+    expect(() => parseFilters(["labels.x~=[a-z]{400}"])).not.toThrow();
+  });
+
+  it("parseFilters: regular expressions too large together are refused, across filters", () => {
+    const big = "labels.x~=[a-z]{400}";
+    expect(() => parseFilters([big, big])).not.toThrow();
+    expect(() => parseFilters([big, big, big])).toThrow(/too large together: program size \d+, at most 1000/);
+    expect(() => parseFilters([`${big},${big},${big}`])).toThrow(/too large together/);
+  });
+
   it("parseFilters: the pattern syntax is RE2's (Go's regexp, as containerd), not JavaScript's", () => {
     // Go's regexp has no backreferences or lookarounds; (?i) is its flag syntax.
     for (const pattern of ["(a)\\1", "a(?=b)", "(?<!a)b"]) {

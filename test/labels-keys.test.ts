@@ -41,6 +41,19 @@ describe("inherited names in filters", () => {
     expect(await list("labels.constructor~=.")).toEqual([]);
     expect(await list("labels.toString~=^$")).toEqual(["l1"]);
   });
+
+  it("lease list: a label key with a control character filters in the isolate, not in a broken JSON path", async () => {
+    const ns = freshNamespace();
+    expect((await call("POST", `/v1/namespaces/${ns}/leases`, { json: { id: "l1" } })).status).toBe(201);
+    for (const filter of ['labels."k\x00z"', 'labels."k\x00z"==v', 'labels."\x00"!=v', 'labels."a\nb"']) {
+      const res = await json<{ leases: { id: string }[] }>(
+        "GET",
+        `/v1/namespaces/${ns}/leases?filter=${encodeURIComponent(filter)}`,
+      );
+      expect({ filter, status: res.status }).toEqual({ filter, status: 200 });
+      expect(res.body.leases.map((l) => l.id)).toEqual(filter.endsWith("!=v") ? ["l1"] : []);
+    }
+  });
 });
 
 describe("the __proto__ label key", () => {

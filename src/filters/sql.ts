@@ -16,9 +16,12 @@ export type SqlAdaptor = (fieldpath: readonly string[]) => SQL | undefined;
  */
 export const MAX_FILTER_PARAMETERS = 80;
 
-/** labelPath is the SQLite JSON path of a label key, or undefined when it cannot be quoted. */
+/**
+ * labelPath is the SQLite JSON path of a label key, or undefined when it cannot be quoted: a
+ * quote or backslash, or a control character (SQLite cuts a path at NUL and rejects the rest).
+ */
 export const labelPath = (key: string): string | undefined =>
-  key === "" || /["\\]/.test(key) ? undefined : `$."${key}"`;
+  key === "" || /["\\\p{Cc}]/u.test(key) ? undefined : `$."${key}"`;
 
 /**
  * labelsAdaptor maps `labels.<key>` (key parts joined by dots, as the isolate's adaptors do) to
