@@ -11,13 +11,22 @@ export const formatOptionalTime = (ms: number | null): string | null => (ms === 
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
-/** daysIn is the number of days of a month (1 to 12) of a year. */
-const daysIn = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const isLeap = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+/** daysIn is the number of days of a month (1 to 12) of a year (0 to 9999). */
+const daysIn = (year: number, month: number): number =>
+  month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+/** The instants RFC 3339 can write in UTC: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z. */
+const FIRST_MS = -62_167_219_200_000;
+const LAST_MS = 253_402_300_799_999;
 
 /**
  * parseTime parses an RFC 3339 time to milliseconds, or returns null when it is not one.
  * Every field must be in range, as Go's time.Parse (containerd) requires: `2026-02-30` or
- * `24:00:00` is refused, where Date.parse would roll it over into another day.
+ * `24:00:00` is refused, where Date.parse would roll it over into another day. So is a time whose
+ * UTC form would leave years 0000 to 9999 (`9999-12-31T23:59:59-01:00`): it could not be written
+ * back as RFC 3339.
  * Fractions finer than a millisecond are truncated.
  */
 export function parseTime(value: string): number | null {
@@ -38,5 +47,5 @@ export function parseTime(value: string): number | null {
   const fraction = m[7] ?? "";
   const trimmed = fraction.length > 4 ? value.replace(fraction, fraction.slice(0, 4)) : value;
   const ms = Date.parse(trimmed.replace(" ", "T"));
-  return Number.isFinite(ms) ? ms : null;
+  return Number.isFinite(ms) && ms >= FIRST_MS && ms <= LAST_MS ? ms : null;
 }
