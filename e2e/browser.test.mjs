@@ -85,6 +85,12 @@ async function openPage() {
   return { page, faults, close: () => context.close() };
 }
 
+/** submitToken types a token into the console's form and submits it. */
+async function submitToken(page, token) {
+  await page.fill("#token", token);
+  await page.click("#token-form button[type=submit]");
+}
+
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(SHOTS, { recursive: true });
@@ -103,8 +109,7 @@ describe("/console, empty store", () => {
     const { page, faults, close } = await openPage();
     try {
       await page.goto(`${server.base}/console`);
-      await page.fill("#token", server.token);
-      await page.click("#token-form button[type=submit]");
+      await submitToken(page, server.token);
       for (const view of ["#leases", "#content"]) {
         await page.locator(`${view} .body`, { hasText: "No namespace holds anything yet." }).waitFor();
       }
@@ -160,8 +165,7 @@ describe("/console", () => {
       await page.goto(`${server.base}/console`);
       await page.locator("#token-form").waitFor();
       assert.equal(await page.locator("#views").isVisible(), false);
-      await page.fill("#token", server.token);
-      await page.click("#token-form button[type=submit]");
+      await submitToken(page, server.token);
 
       const row = page.locator("#leases tbody tr", { hasText: LEASE });
       await row.waitFor();
@@ -205,8 +209,7 @@ describe("/console", () => {
     const { page, faults, close } = await openPage();
     try {
       await page.goto(`${server.base}/console`);
-      await page.fill("#token", server.token);
-      await page.click("#token-form button[type=submit]");
+      await submitToken(page, server.token);
       await page.locator("#leases tbody tr", { hasText: LEASE }).waitFor();
 
       await page.reload();
@@ -257,8 +260,7 @@ describe("/console", () => {
         }),
       );
       await page.goto(`${server.base}/console`);
-      await page.fill("#token", server.token);
-      await page.click("#token-form button[type=submit]");
+      await submitToken(page, server.token);
       await page
         .locator("#token-error", { hasText: "D1 is unavailable, retry later (unavailable, HTTP 503)" })
         .waitFor();
@@ -273,12 +275,10 @@ describe("/console", () => {
     const { page, close } = await openPage();
     try {
       await page.goto(`${server.base}/console`);
-      await page.fill("#token", "not-a-token");
-      await page.click("#token-form button[type=submit]");
+      await submitToken(page, "not-a-token");
       await page.locator("#token-error", { hasText: "not accepted" }).waitFor();
 
-      await page.fill("#token", writer.token);
-      await page.click("#token-form button[type=submit]");
+      await submitToken(page, writer.token);
       await page.locator("#token-error", { hasText: "needs an admin token" }).waitFor();
       assert.equal(await page.locator("#views").isVisible(), false);
       assert.equal(await page.evaluate(() => sessionStorage.getItem("leasehold.console.token")), null);
