@@ -5,10 +5,11 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { conflict, failedPrecondition, invalidArgument, notFound, unavailable } from "../errors";
+import { conflict, failedPrecondition, invalidArgument, LeaseholdError, notFound, unavailable } from "../errors";
 import { now } from "../time";
 import { byRef, claimIngest, releaseClaim } from "./claim";
 import { requireIngest } from "./ingest";
+import { streamExact } from "./length";
 import { INGEST_TTL_MS, type IngestRow, ingests } from "./schema";
 
 /** MAX_PARTS is R2's limit on parts in one multipart upload. */
@@ -101,31 +102,17 @@ export async function writePart(
 }
 
 /**
- * uploadPart streams the body into R2 through a FixedLengthStream (R2 needs the length up front,
- * and the stream fails on too few or too many bytes), counting what passed to tell a short or
- * long body (400) from a store failure (503).
+ * uploadPart streams the body into one part of the multipart upload, held to its declared length
+ * (`streamExact`: a short or long body is 400, a store failure 503).
  *
  * TODO(someday): when a body has the wrong length, workerd logs "Uncaught (in promise)" from its
  * own pipe into R2 although both promises here are awaited; harmless, but noisy in the logs.
  */
 async function uploadPart(bucket: R2Bucket, row: IngestRow, partNumber: number, input: WritePartInput) {
-  let bytes = 0;
-  const counter = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      bytes += chunk.byteLength;
-      controller.enqueue(chunk);
-    },
-  });
-  const fixed = new FixedLengthStream(input.length);
-  const source = input.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
   const upload = bucket.resumeMultipartUpload(row.objectKey, row.uploadId);
-  const [piped, put] = await Promise.allSettled([
-    source.pipeThrough(counter).pipeTo(fixed.writable),
-    upload.uploadPart(partNumber, fixed.readable),
-  ]);
-  if (put.status === "fulfilled" && piped.status === "fulfilled") return put.value;
-  if (bytes !== input.length) {
-    throw invalidArgument(`size mismatch: Content-Length is ${input.length} bytes, the body carried ${bytes}`);
+  try {
+    return await streamExact(input.body, input.length, (stream) => upload.uploadPart(partNumber, stream));
+  } catch (err) {
+    throw err instanceof LeaseholdError ? err : unavailable("blob store", err);
   }
-  throw unavailable("blob store", put.status === "rejected" ? put.reason : undefined);
 }

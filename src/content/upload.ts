@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { invalidArgument, payloadTooLarge, unavailable } from "../errors";
+import { invalidArgument, LeaseholdError, payloadTooLarge, unavailable } from "../errors";
 import { isExpired } from "../leases/lease";
 import { requireLiveLease } from "../leases/manager";
 import { assertHeld, holdStatement, leaseExpiryStatement, liveLease } from "../leases/resources";
@@ -14,6 +14,7 @@ import { now } from "../time";
 import { toHex } from "./hash";
 import { type ContentInfo, contentStatement, toInfo } from "./info";
 import { newBlobKey } from "./keys";
+import { streamExact } from "./length";
 import { publishStatements } from "./publish";
 
 /** DEFAULT_MAX_UPLOAD_BYTES is the single-request limit when the environment sets none (100 MiB). */
@@ -99,35 +100,28 @@ export async function putContent(
 /**
  * storeVerified streams the body to a fresh key and lets R2 verify it: the put carries the expected
  * checksum (R2's `sha256` or `sha512` put option), and R2 hashes the bytes as they arrive and
- * refuses the put, storing nothing, when they hash otherwise. A FixedLengthStream gives R2 the
- * length up front and fails on too few or too many bytes. The bytes pass the isolate without a
- * JavaScript transform, so a verified upload costs the isolate about what a raw put does
+ * refuses the put, storing nothing, when they hash otherwise. `streamExact` holds the body to its
+ * declared length. The bytes pass the isolate without a JavaScript transform, so a verified upload costs the isolate about what a raw put does
  * (docs/performance.md). The key is returned only when R2 reports the expected checksum.
  */
 async function storeVerified(bucket: R2Bucket, namespace: string, digest: Digest, input: PutInput): Promise<string> {
   const key = newBlobKey(namespace);
   const algorithm = digestAlgorithm(digest);
   const expected = digest.slice(algorithm.length + 1);
-  const fixed = new FixedLengthStream(input.length);
-  const source = input.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-
-  const [piped, put] = await Promise.allSettled([
-    source.pipeTo(fixed.writable),
-    bucket.put(key, fixed.readable, { [algorithm]: expected }),
-  ]);
-  if (piped.status === "fulfilled" && put.status === "fulfilled") {
-    if (put.value !== null && checksumOf(put.value, algorithm) === expected) return key;
-    // An R2 that ignored the checksum verified nothing: never publish such bytes.
+  let object: R2Object | null;
+  try {
+    object = await streamExact(input.body, input.length, (stream) =>
+      bucket.put(key, stream, { [algorithm]: expected }),
+    );
+  } catch (err) {
     await bucket.delete(key).catch(() => undefined);
-    throw unavailable("blob store", new Error(`R2 did not report the ${algorithm} of ${key}`));
+    if (isBadDigest(err)) throw digestMismatch(digest, actualDigest(err, algorithm));
+    throw err instanceof LeaseholdError ? err : unavailable("blob store", err);
   }
+  if (object !== null && checksumOf(object, algorithm) === expected) return key;
+  // An R2 that ignored the checksum verified nothing: never publish such bytes.
   await bucket.delete(key).catch(() => undefined);
-  const reason: unknown = put.status === "rejected" ? put.reason : undefined;
-  if (isBadDigest(reason)) throw digestMismatch(digest, actualDigest(reason, algorithm));
-  // The body failed on its way in (it ended early or the client left), or the FixedLengthStream
-  // refused too few or too many bytes: either way the body is not the declared one.
-  if (piped.status === "rejected" || isLengthError(reason)) throw sizeMismatch(input.length, isTooLong(reason));
-  throw unavailable("blob store", reason);
+  throw unavailable("blob store", new Error(`R2 did not report the ${algorithm} of ${key}`));
 }
 
 /** checksumOf is the hex checksum R2 computed for a stored object. */
@@ -141,21 +135,11 @@ const BAD_DIGEST = "(10037)";
 
 const isBadDigest = (err: unknown): boolean => err instanceof Error && err.message.includes(BAD_DIGEST);
 
-/** isLengthError: a FixedLengthStream refused the body's length (workerd's TypeError names it). */
-const isLengthError = (err: unknown): boolean => err instanceof TypeError && err.message.includes("FixedLengthStream");
-
-const isTooLong = (err: unknown): boolean => isLengthError(err) && (err as Error).message.includes("too many bytes");
-
 /** actualDigest reads the digest R2 computed from its error message, when the message names it. */
 function actualDigest(err: unknown, algorithm: DigestAlgorithm): string {
   const hex = /Actual SHA-?\d+ was: ([0-9a-f]+)/i.exec(err instanceof Error ? err.message : "")?.[1];
   return hex === undefined ? "a different digest" : `${algorithm}:${hex.toLowerCase()}`;
 }
-
-const sizeMismatch = (declared: number, tooLong: boolean) =>
-  invalidArgument(
-    `size mismatch: Content-Length is ${declared} bytes, the body ${tooLong ? "carried more" : "ended early"}`,
-  );
 
 const presentSizeMismatch = (declared: number, size: number) =>
   invalidArgument(`size mismatch: Content-Length is ${declared} bytes, the stored blob has ${size}`);
